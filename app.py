@@ -1,0 +1,17 @@
+"""backcare router: page config, shared sidebar, navigation. Screens live in views/ (not pages/: see docs/architecture.md)."""
+
+import streamlit as st
+
+from backcare import ui
+
+st.set_page_config(page_title="backcare", page_icon="🌿", layout="centered")
+
+PAGES = [
+    st.Page("views/today.py", title="Today", icon="📝", default=True),
+    st.Page("views/log_exercise.py", title="Log exercise", icon="🧘"),
+    st.Page("views/history.py", title="History", icon="🗂️"),
+]
+
+ui.sidebar()
+page = st.navigation(PAGES)
+page.run()

@@ -1,0 +1,179 @@
+"""Command line: ``python -m backcare`` (or ``backcare``). Each command is a few lines over backcare.
+
+Exit codes: 0 success; 2 bad input or usage (one plain line on stderr, no traceback);
+1 unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from backcare import config, demo
+from backcare.errors import BackcareError
+from backcare.models import checkin_from_input, session_from_input
+from backcare.store import Store, add_session, save_checkin
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(BackcareError):
+    """The command line itself is wrong (unknown option, missing argument)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors are one plain line."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise UsageError with argparse's message and a pointer to --help."""
+        hint = " ".join(["python -m backcare", *self.prog.split()[1:], "--help"])
+        raise UsageError(f"{message} (see: {hint})")
+
+
+def progress_printer(label: str) -> Callable[[int, int], None]:
+    """A progress(done, total) callback that draws a bar on stderr."""
+
+    def show(done: int, total: int) -> None:
+        if not sys.stderr.isatty() and done not in (0, total):
+            return
+        width = 30
+        frac = 0.0 if total <= 0 else min(1.0, done / total)
+        bar = "#" * int(frac * width)
+        sys.stderr.write(f"\r{label} [{bar:<{width}}] {frac:6.1%}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+def open_store(args: argparse.Namespace) -> Store:
+    """Open (creating if needed) the database chosen by --db / $BACKCARE_DB / default."""
+    return Store(config.db_path(args.db))
+
+
+# -- commands ------------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        print(f"backcare database ready at {store.path} (schema {store.schema_version})")
+    return 0
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    checkin = checkin_from_input(
+        date=args.date or date.today(), pain=args.pain, notes=args.note, flare=args.flare
+    )
+    with open_store(args) as store:
+        outcome = save_checkin(store, checkin)
+    print(f"Pain {checkin.pain}/10 {outcome} for {checkin.date.isoformat()}.")
+    return 0
+
+
+def cmd_session_add(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    session = session_from_input(
+        date=args.date or date.today(),
+        exercise_type=args.type,
+        duration_min=args.minutes,
+        rpe=args.rpe,
+        pain_before=args.pain_before,
+        pain_after=args.pain_after,
+        notes=args.note,
+        movements=args.movement or (),
+    )
+    with open_store(args) as store:
+        session_id = add_session(store, session, create_movements=False)
+    print(
+        f"Logged {session.duration_min} min of {session.exercise_type} on {session.date.isoformat()} (#{session_id})."
+    )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    with open_store(args) as store:
+        history = demo.write_demo(store, days=args.days, seed=args.seed)
+        print(
+            f"Wrote {len(history.checkins)} check-ins and {len(history.sessions)} sessions of demo data "
+            f"to {store.path}."
+        )
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------
+
+
+def _int_arg(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (every command has help text; tests check it)."""
+    parser = _Parser(prog="backcare", description="backcare: a private back-pain and exercise diary.")
+    parser.add_argument("--db", help="database file (default: $BACKCARE_DB, else data/backcare.db)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name: str, handler: Handler, help_text: str, parent: Any = sub) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = parent.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    add("init", cmd_init, "Create the database if it is missing (safe to run again).")
+
+    p = add("checkin", cmd_checkin, "Log a day's pain (0 = no pain, 10 = worst pain imaginable).")
+    p.add_argument("pain", help="pain from 0 to 10")
+    p.add_argument("--date", help="day to log, YYYY-MM-DD (default: today)")
+    p.add_argument("--note", help="a short note")
+    p.add_argument("--flare", action="store_true", help="mark the day as a flare")
+
+    session = sub.add_parser("session", help="Exercise sessions.", description="Exercise sessions.")
+    session_sub = session.add_subparsers(dest="session_command", metavar="ACTION", parser_class=_Parser)
+    p = add("add", cmd_session_add, "Log an exercise session.", session_sub)
+    p.add_argument("type", help="exercise type key, e.g. yoga, pilates, strength, walking")
+    p.add_argument("minutes", help="duration in minutes (1-600)")
+    p.add_argument("--date", help="day of the session, YYYY-MM-DD (default: today)")
+    p.add_argument("--rpe", help="effort from 1 (very light) to 10 (maximal)")
+    p.add_argument("--pain-before", help="pain just before, 0-10")
+    p.add_argument("--pain-after", help="pain just after, 0-10")
+    p.add_argument("--note", help="a short note")
+    p.add_argument("--movement", action="append", help="a movement from the catalogue (repeatable)")
+
+    p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
+    p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")
+    p.add_argument("--seed", type=_int_arg, default=7, help="random seed (default 7)")
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        handler: Handler | None = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return 2
+        return handler(args)
+    except BackcareError as exc:
+        print(f"backcare: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("backcare: interrupted; nothing partial was saved.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # pragma: no cover - the safety net
+        if os.environ.get("BACKCARE_DEBUG"):
+            traceback.print_exc()
+        print(f"backcare: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

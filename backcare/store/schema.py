@@ -1,0 +1,119 @@
+"""Schema migrations (sqlite-utils Migrations). The DDL defends the data with CHECK constraints.
+
+Never edit a migration that has shipped: add a new one, bump nothing by hand (the schema
+version is the number of migrations), and commit a fixture database of the previous version
+under tests/fixtures/schema/ so the upgrade is tested.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+from backcare.catalogue import BUILTIN_MOVEMENTS, BUILTIN_TYPES
+
+APPLICATION_ID = 0x42434B31  # "BCK1": marks a SQLite file as a backcare database
+MIGRATION_SET = "backcare"
+
+migrations = Migrations(MIGRATION_SET)
+
+_DATE = "GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'"
+_TS = "GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]*'"
+
+
+def _score(column: str, lo: int = 0, hi: int = 10, *, required: bool = False) -> str:
+    null = "NOT NULL " if required else ""
+    return f"{column} INTEGER {null}CHECK ({column} IS NULL OR ({column} BETWEEN {lo} AND {hi}))"
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    """Exercise types, movements, check-ins, sessions, session movements and app metadata."""
+    db.execute(
+        """CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE exercise_types (
+            key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 40 AND key = lower(key)
+                                        AND key GLOB '[a-z]*' AND key NOT GLOB '*[^a-z0-9_]*'),
+            name TEXT NOT NULL UNIQUE CHECK (length(trim(name)) BETWEEN 1 AND 60),
+            builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+            sort_order INTEGER NOT NULL DEFAULT 100
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE movements (
+            id INTEGER PRIMARY KEY,
+            exercise_type TEXT NOT NULL REFERENCES exercise_types(key),
+            name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 120),
+            description TEXT,
+            builtin INTEGER NOT NULL DEFAULT 0 CHECK (builtin IN (0, 1)),
+            UNIQUE (exercise_type, name)
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE checkins (
+            date TEXT PRIMARY KEY CHECK (date {_DATE}),
+            {_score("pain", required=True)},
+            {_score("worst_pain")},
+            {_score("stiffness")},
+            {_score("sleep_quality")},
+            {_score("stress")},
+            locations TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(locations) AND json_type(locations) = 'array'),
+            qualities TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(qualities) AND json_type(qualities) = 'array'),
+            medication TEXT CHECK (medication IS NULL OR length(medication) <= 500),
+            flare INTEGER NOT NULL DEFAULT 0 CHECK (flare IN (0, 1)),
+            notes TEXT CHECK (notes IS NULL OR length(notes) <= 2000),
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL CHECK (created_at {_TS}),
+            updated_at TEXT NOT NULL CHECK (updated_at {_TS}),
+            CHECK (worst_pain IS NULL OR worst_pain >= pain)
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL CHECK (date {_DATE}),
+            start_time TEXT CHECK (start_time IS NULL OR start_time GLOB '[0-2][0-9]:[0-5][0-9]'),
+            exercise_type TEXT NOT NULL REFERENCES exercise_types(key),
+            duration_min INTEGER NOT NULL CHECK (duration_min BETWEEN 1 AND 600),
+            {_score("rpe", 1, 10)},
+            {_score("pain_before")},
+            {_score("pain_after")},
+            with_instructor INTEGER NOT NULL DEFAULT 0 CHECK (with_instructor IN (0, 1)),
+            notes TEXT CHECK (notes IS NULL OR length(notes) <= 2000),
+            source TEXT NOT NULL DEFAULT 'manual',
+            source_id TEXT,
+            source_label TEXT,
+            created_at TEXT NOT NULL CHECK (created_at {_TS}),
+            updated_at TEXT NOT NULL CHECK (updated_at {_TS}),
+            UNIQUE (source, source_id)
+        )"""
+    )
+    db.execute("CREATE INDEX sessions_by_date ON sessions(date)")
+    db.execute(
+        """CREATE TABLE session_movements (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            movement_id INTEGER NOT NULL REFERENCES movements(id),
+            position INTEGER NOT NULL DEFAULT 0,
+            sets INTEGER CHECK (sets IS NULL OR sets BETWEEN 1 AND 100),
+            reps INTEGER CHECK (reps IS NULL OR reps BETWEEN 0 AND 1000),
+            weight_kg REAL CHECK (weight_kg IS NULL OR weight_kg BETWEEN 0 AND 1000)
+        )"""
+    )
+    db.execute("CREATE INDEX session_movements_by_session ON session_movements(session_id)")
+    db.execute("INSERT INTO meta(key, value) VALUES ('app', 'backcare'), ('revision', '0')")
+    db.conn.executemany(
+        "INSERT INTO exercise_types(key, name, builtin, sort_order) VALUES (?, ?, 1, ?)",
+        [(t.key, t.name, t.order) for t in BUILTIN_TYPES],
+    )
+    db.conn.executemany(
+        "INSERT INTO movements(exercise_type, name, description, builtin) VALUES (?, ?, ?, 1)",
+        [(key, name, desc) for key, moves in BUILTIN_MOVEMENTS.items() for name, desc in moves],
+    )
+
+
+SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,150 @@
+"""Exercise sessions and the movements done in them."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from backcare.errors import StoreError
+from backcare.models import Session
+from backcare.store.catalogue import movement_id, require_type
+from backcare.store.connection import Store, now_iso, with_nullable_ints
+
+SESSION_COLUMNS = [
+    "id", "date", "start_time", "exercise_type", "duration_min", "rpe", "pain_before", "pain_after",
+    "with_instructor", "notes", "source", "source_id", "source_label", "created_at", "updated_at",
+]  # fmt: skip
+
+_INSERT = """
+INSERT INTO sessions (date, start_time, exercise_type, duration_min, rpe, pain_before, pain_after,
+                      with_instructor, notes, source, source_id, source_label, created_at, updated_at)
+VALUES (:date, :start_time, :exercise_type, :duration_min, :rpe, :pain_before, :pain_after,
+        :with_instructor, :notes, :source, :source_id, :source_label, :now, :now)
+"""
+
+
+def _params(s: Session, now: str) -> dict[str, Any]:
+    return {
+        "date": s.date.isoformat(), "start_time": s.start_time, "exercise_type": s.exercise_type,
+        "duration_min": s.duration_min, "rpe": s.rpe, "pain_before": s.pain_before, "pain_after": s.pain_after,
+        "with_instructor": int(s.with_instructor), "notes": s.notes, "source": s.source,
+        "source_id": s.source_id, "source_label": s.source_label, "now": now,
+    }  # fmt: skip
+
+
+def _write_movements(
+    conn: sqlite3.Connection, session_id: int, s: Session, *, create_movements: bool
+) -> None:
+    conn.execute("DELETE FROM session_movements WHERE session_id = ?", [session_id])
+    for position, move in enumerate(s.movements):
+        mid = movement_id(conn, s.exercise_type, move.name, create=create_movements)
+        conn.execute(
+            "INSERT INTO session_movements(session_id, movement_id, position, sets, reps, weight_kg)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [session_id, mid, position, move.sets, move.reps, move.weight_kg],
+        )
+
+
+def add_session(store: Store, session: Session, *, create_movements: bool = True) -> int:
+    """Insert one session (and its movements) in one transaction; return its id."""
+    with store.transaction() as conn:
+        require_type(conn, session.exercise_type)
+        session_id = int(conn.execute(_INSERT, _params(session, now_iso())).lastrowid or 0)
+        _write_movements(conn, session_id, session, create_movements=create_movements)
+    return session_id
+
+
+def add_sessions(store: Store, sessions: Iterable[Session]) -> int:
+    """Insert many sessions in one transaction, skipping ones whose (source, source_id) exists.
+
+    Returns how many were added; this is what makes imports idempotent.
+    """
+    now = now_iso()
+    added = 0
+    known_types: set[str] = set()
+    with store.transaction() as conn:
+        for session in sessions:
+            if session.exercise_type not in known_types:
+                require_type(conn, session.exercise_type)
+                known_types.add(session.exercise_type)
+            if session.source_id is not None:
+                cursor = conn.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE", 1), _params(session, now))
+                if cursor.rowcount == 0:
+                    continue
+            else:
+                cursor = conn.execute(_INSERT, _params(session, now))
+            added += 1
+            if session.movements:
+                _write_movements(conn, int(cursor.lastrowid or 0), session, create_movements=True)
+    return added
+
+
+def update_session(store: Store, session_id: int, session: Session) -> None:
+    """Replace the fields of an existing session (movements are replaced too)."""
+    with store.transaction() as conn:
+        update_session_fields(conn, session_id, session)
+        _write_movements(conn, session_id, session, create_movements=True)
+
+
+def update_session_fields(conn: sqlite3.Connection, session_id: int, session: Session) -> None:
+    """Update the scalar fields of a session inside an open transaction (movements untouched)."""
+    params = _params(session, now_iso())
+    params["id"] = session_id
+    require_type(conn, session.exercise_type)
+    cursor = conn.execute(
+        """UPDATE sessions SET date = :date, start_time = :start_time, exercise_type = :exercise_type,
+               duration_min = :duration_min, rpe = :rpe, pain_before = :pain_before,
+               pain_after = :pain_after, with_instructor = :with_instructor, notes = :notes,
+               updated_at = :now
+           WHERE id = :id""",
+        params,
+    )
+    if cursor.rowcount == 0:
+        raise StoreError(
+            f"Session {session_id} no longer exists (deleted in another window?). Nothing was saved."
+        )
+
+
+def delete_sessions(store: Store, ids: Iterable[int]) -> int:
+    """Delete sessions (and their movements) in one transaction; return how many were removed."""
+    with store.transaction() as conn:
+        cursor = conn.executemany("DELETE FROM sessions WHERE id = ?", [[int(i)] for i in ids])
+        return cursor.rowcount
+
+
+def sessions_frame(store: Store, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Sessions in date order with the type's display name and a text list of movements."""
+    df = store.frame(
+        f"""SELECT {", ".join("s." + c for c in SESSION_COLUMNS)}, t.name AS type_name,
+                   (SELECT group_concat(m.name, '; ') FROM
+                        (SELECT mv.name FROM session_movements sm JOIN movements mv ON mv.id = sm.movement_id
+                         WHERE sm.session_id = s.id GROUP BY mv.id ORDER BY min(sm.position)) m) AS movements
+            FROM sessions s JOIN exercise_types t ON t.key = s.exercise_type
+            WHERE s.date >= ? AND s.date <= ?
+            ORDER BY s.date, coalesce(s.start_time, ''), s.id""",
+        [(start or date.min).isoformat(), (end or date.max).isoformat()],
+    )
+    df["date"] = pd.to_datetime(df["date"])
+    df["with_instructor"] = df["with_instructor"].astype(bool)
+    return with_nullable_ints(df, ["id", "duration_min", "rpe", "pain_before", "pain_after"])
+
+
+def session_movements(store: Store, session_id: int) -> list[dict[str, Any]]:
+    """Movements of one session in order, with sets, reps and weight."""
+    return store.rows(
+        """SELECT mv.name, sm.sets, sm.reps, sm.weight_kg FROM session_movements sm
+           JOIN movements mv ON mv.id = sm.movement_id WHERE sm.session_id = ? ORDER BY sm.position""",
+        [session_id],
+    )
+
+
+def last_session_defaults(store: Store) -> tuple[str | None, int | None]:
+    """Type and duration of the most recently logged session, for form defaults."""
+    rows = store.rows("SELECT exercise_type, duration_min FROM sessions ORDER BY date DESC, id DESC LIMIT 1")
+    if not rows:
+        return None, None
+    return rows[0]["exercise_type"], int(rows[0]["duration_min"])

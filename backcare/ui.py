@@ -1,0 +1,158 @@
+"""The only backcare module that imports streamlit: cached loaders, shared widgets, error display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from backcare import config, store
+from backcare.errors import BackcareError
+from backcare.store import Store
+
+T = TypeVar("T")
+
+DEMO_KEY = "demo_mode"
+NOT_ADVICE = (
+    "backcare is a diary, not medical advice. Talk to a qualified professional before starting a new "
+    "exercise programme, and seek care promptly if your pain changes suddenly."
+)
+
+
+# -- which database ------------------------------------------------------------------------------
+
+
+def own_db_path() -> Path:
+    """The person's own database (from $BACKCARE_DB or the default)."""
+    return config.db_path()
+
+
+def active_db_path() -> Path:
+    """The database this browser session shows: the demo one while exploring demo data."""
+    if st.session_state.get(DEMO_KEY):
+        return config.demo_db_path(own_db_path())
+    return own_db_path()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+def get_store() -> Store:
+    """The Store for the active database (one per process and file, shared by all sessions)."""
+    return _open_store(str(active_db_path()))
+
+
+def revision() -> int:
+    """Current data revision of the active database (changes after every write, from any tab)."""
+    return get_store().revision()
+
+
+# -- cached loaders (keyed by path and revision, so any write invalidates them) ------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_checkins(path: str, rev: int) -> pd.DataFrame:
+    return store.checkins_frame(_open_store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_sessions(path: str, rev: int) -> pd.DataFrame:
+    return store.sessions_frame(_open_store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_types(path: str, rev: int) -> dict[str, str]:
+    return store.type_names(_open_store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_movements(path: str, rev: int) -> pd.DataFrame:
+    return store.movements(_open_store(path))
+
+
+def checkins() -> pd.DataFrame:
+    """All check-ins of the active database (cached until the next write)."""
+    return _load_checkins(str(active_db_path()), revision())
+
+
+def sessions() -> pd.DataFrame:
+    """All sessions of the active database (cached until the next write)."""
+    return _load_sessions(str(active_db_path()), revision())
+
+
+def type_names() -> dict[str, str]:
+    """Exercise type key -> display name (cached until the next write)."""
+    return _load_types(str(active_db_path()), revision())
+
+
+def movement_catalogue() -> pd.DataFrame:
+    """The movement catalogue (cached until the next write)."""
+    return _load_movements(str(active_db_path()), revision())
+
+
+# -- running actions -----------------------------------------------------------------------------
+
+
+def attempt(action: Callable[[], T], where: Any = None) -> T | None:
+    """Run a write or validation; show a BackcareError next to the form and return None."""
+    try:
+        return action()
+    except BackcareError as exc:
+        target = where if where is not None else st
+        target.error(str(exc), icon="⚠️")
+        return None
+
+
+def flash(message: str) -> None:
+    """Remember a confirmation to show after the next rerun."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    """Show (once) a confirmation remembered by flash()."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon="✅")
+
+
+# -- shared pieces -------------------------------------------------------------------------------
+
+
+def sidebar() -> None:
+    """Sidebar shared by every page: demo-mode banner and the not-medical-advice note."""
+    with st.sidebar:
+        if st.session_state.get(DEMO_KEY):
+            st.info(
+                "You are exploring **demo data**. Nothing here touches your own diary.",
+                icon="🧪",
+            )
+            if st.button("Back to my diary", key="leave_demo"):
+                st.session_state[DEMO_KEY] = False
+                st.rerun()
+        st.caption(NOT_ADVICE)
+
+
+def start_demo(days: int = 180) -> None:
+    """Switch this browser session to the separate demo database, creating it if needed."""
+    from backcare import demo
+
+    demo_store = _open_store(str(config.demo_db_path(own_db_path())))
+    if store.count_entries(demo_store) == 0:
+        demo.write_demo(demo_store, days=days)
+    st.session_state[DEMO_KEY] = True
+
+
+def format_day(day: date) -> str:
+    """Human date such as 'Tue 25 Nov 2026'."""
+    return day.strftime("%a %d %b %Y").replace(" 0", " ")
+
+
+def is_empty() -> bool:
+    """True when the active database holds no check-ins and no sessions."""
+    return checkins().empty and sessions().empty

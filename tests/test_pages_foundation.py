@@ -1,0 +1,197 @@
+"""AppTest of Today, Log exercise and History against a real database file."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare.models import checkin_from_input, session_from_input
+from backcare.store import Store, add_session, checkins_frame, get_checkin, save_checkin, sessions_frame
+from tests.conftest import APP
+
+
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60).run()
+
+
+def test_today_logs_pain_in_two_interactions(db_path):
+    at = app()
+    assert not at.exception
+    assert "worst pain imaginable" in at.slider(key=f"pain_{date.today().isoformat()}").help
+    at.slider(key=f"pain_{date.today().isoformat()}").set_value(6)
+    at.button[1].click().run()  # [0] is "explore with demo data" on an empty diary
+    assert not at.exception
+    with Store(db_path) as store:
+        assert get_checkin(store, date.today())["pain"] == 6
+    assert any("Saved: pain 6/10" in s.value for s in at.success)
+    assert any("already logged" in i.value for i in at.info)
+
+
+def test_today_shows_existing_entry_and_updates_it(db_path):
+    with Store(db_path) as store:
+        save_checkin(store, checkin_from_input(date=date.today(), pain=3, notes="slept well"))
+    at = app()
+    key = date.today().isoformat()
+    assert at.slider(key=f"pain_{key}").value == 3
+    assert at.text_area(key=f"notes_{key}").value == "slept well"
+    at.slider(key=f"pain_{key}").set_value(5)
+    at.checkbox(key=f"flare_{key}").check()
+    at.button[0].click().run()
+    with Store(db_path) as store:
+        row = get_checkin(store, date.today())
+    assert (row["pain"], row["flare"], row["notes"]) == (5, True, "slept well")
+    assert any("Updated" in s.value for s in at.success)
+
+
+def test_today_backfills_a_past_day(db_path):
+    at = app()
+    at.date_input(key="checkin_day").set_value(date(2026, 1, 15)).run()
+    at.slider(key="pain_2026-01-15").set_value(2)
+    at.button[1].click().run()
+    with Store(db_path) as store:
+        assert get_checkin(store, date(2026, 1, 15))["pain"] == 2
+
+
+def test_validation_error_shows_next_to_form_keeps_input_and_writes_nothing(db_path):
+    at = app()
+    key = date.today().isoformat()
+    at.slider(key=f"pain_{key}").set_value(3)
+    at.number_input(key=f"worst_{key}").set_value(1)  # worst below average: refused
+    at.text_area(key=f"notes_{key}").input("keep me")
+    at.button[1].click().run()
+    assert any("Worst pain (1) cannot be lower" in e.value for e in at.error)
+    assert at.text_area(key=f"notes_{key}").value == "keep me"
+    with Store(db_path) as store:
+        assert checkins_frame(store).empty
+
+
+def test_demo_mode_uses_a_separate_database(db_path):
+    at = app()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["demo_mode"] is True
+    assert any("already logged" in i.value for i in at.info)  # the demo diary has today's entry
+    demo_db = db_path.with_name("backcare-demo.db")
+    with Store(demo_db) as demo_store:
+        assert len(checkins_frame(demo_store)) > 100
+    with Store(db_path) as own:
+        assert checkins_frame(own).empty
+
+
+def test_log_exercise_saves_a_session_with_movements(db_path):
+    at = app()
+    at.switch_page("views/log_exercise.py").run()
+    at.selectbox(key="session_type").set_value("yoga").run()
+    at.number_input(key="minutes").set_value(35)
+    at.number_input(key="pain_before").set_value(5)
+    at.number_input(key="pain_after").set_value(3)
+    at.multiselect(key="movements_yoga").set_value(["Cat-cow", "Child's pose"])
+    at.button[0].click().run()
+    assert not at.exception
+    with Store(db_path) as store:
+        s = sessions_frame(store)
+    assert (s.loc[0, "exercise_type"], s.loc[0, "duration_min"], s.loc[0, "pain_after"]) == ("yoga", 35, 3)
+    assert s.loc[0, "movements"] == "Cat-cow; Child's pose"
+    at.switch_page("views/log_exercise.py").run()
+    assert at.selectbox(key="session_type").value == "yoga"  # last used type is the default
+    assert at.number_input(key="minutes").value == 35
+
+
+def test_log_exercise_movements_are_filtered_by_type(db_path):
+    at = app()
+    at.switch_page("views/log_exercise.py").run()
+    at.selectbox(key="session_type").set_value("strength").run()
+    options = at.multiselect(key="movements_strength").options
+    assert "Deadlift" in options and "Cat-cow" not in options
+
+
+def test_add_custom_type(db_path):
+    at = app()
+    at.switch_page("views/log_exercise.py").run()
+    at.text_input(key="new_type_name").input("Tai chi")
+    at.button[1].click().run()
+    assert "Tai chi" in at.selectbox(key="session_type").options
+
+
+def _editor_state(edited=None, added=None, deleted=None):
+    return {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
+
+
+@pytest.fixture
+def filled(db_path):
+    with Store(db_path) as store:
+        for d, p in [("2026-01-01", 3), ("2026-01-02", 5), ("2026-01-03", 4)]:
+            save_checkin(store, checkin_from_input(date=d, pain=p))
+        add_session(store, session_from_input(date="2026-01-02", exercise_type="pilates", duration_min=50))
+    return db_path
+
+
+def test_history_edits_a_checkin(filled):
+    at = app()
+    at.switch_page("views/history.py").run()
+    at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 9}})  # newest first: 2026-01-03
+    at.run()
+    at.button(key="checkin_editor_save").click().run()
+    assert not at.exception
+    with Store(filled) as store:
+        assert get_checkin(store, date(2026, 1, 3))["pain"] == 9
+    assert any("check-ins: 1 updated" in s.value.lower() for s in at.success)
+
+
+def test_history_refuses_bad_edit_and_writes_nothing(filled):
+    at = app()
+    at.switch_page("views/history.py").run()
+    at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 9}, 1: {"pain": 14}})
+    at.run()
+    at.button(key="checkin_editor_save").click().run()
+    assert any("Row 2 (2026-01-02)" in e.value and "from 0 to 10" in e.value for e in at.error)
+    with Store(filled) as store:
+        assert checkins_frame(store)["pain"].tolist() == [3, 5, 4]
+
+
+def test_history_delete_needs_confirmation(filled):
+    at = app()
+    at.switch_page("views/history.py").run()
+    at.session_state["checkin_editor"] = _editor_state(deleted=[2])  # 2026-01-01
+    at.run()
+    assert at.button(key="checkin_editor_save").disabled
+    at.checkbox(key="checkin_editor_confirm").check().run()
+    at.button(key="checkin_editor_save").click().run()
+    with Store(filled) as store:
+        assert checkins_frame(store)["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-02", "2026-01-03"]
+
+
+def test_history_edits_and_adds_sessions(filled):
+    at = app()
+    at.switch_page("views/history.py").run()
+    at.session_state["session_editor"] = _editor_state(
+        edited={0: {"duration_min": 55, "rpe": 6}},
+        added=[{"date": "2026-01-03", "exercise_type": "walking", "duration_min": 20}],
+    )
+    at.run()
+    at.button(key="session_editor_save").click().run()
+    assert not at.exception
+    with Store(filled) as store:
+        s = sessions_frame(store)
+    assert s[["exercise_type", "duration_min"]].values.tolist() == [["pilates", 55], ["walking", 20]]
+    assert s.loc[0, "rpe"] == 6
+
+
+def test_history_refuses_edit_when_data_changed_in_another_window(filled):
+    at = app()
+    at.switch_page("views/history.py").run()
+    at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 8}})
+    at.run()
+    with Store(filled) as other_tab:
+        save_checkin(other_tab, checkin_from_input(date="2026-01-04", pain=1))
+    at.button(key="checkin_editor_save").click().run()
+    assert any("changed in another window" in m.value for m in [*at.error, *at.warning])
+    with Store(filled) as store:
+        assert get_checkin(store, date(2026, 1, 3))["pain"] == 4
+
+
+def test_history_empty_state(db_path):
+    at = app()
+    at.switch_page("views/history.py").run()
+    assert not at.exception
+    assert any("No check-ins yet" in i.value for i in at.info)

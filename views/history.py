@@ -1,0 +1,130 @@
+"""History: check-ins and sessions in editable tables, validated on save, deletions confirmed."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from backcare import editing, ui
+from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES
+
+st.title("History")
+ui.show_flash()
+st.caption("Edit a cell, add a row at the bottom, or select rows and delete them; then save.")
+
+store = ui.get_store()
+types = ui.type_names()
+
+
+def score(label: str, lo: int = 0, hi: int = 10) -> Any:
+    return st.column_config.NumberColumn(label, min_value=lo, max_value=hi, step=1, format="%d")
+
+
+def changes_panel(
+    key: str, noun: str, original: pd.DataFrame, apply: Callable[..., editing.EditSummary]
+) -> None:
+    """Save / discard buttons for one editor, with a confirmation before deleting."""
+    state = st.session_state.get(key) or {}
+    edited, added, deleted = (
+        state.get("edited_rows", {}),
+        state.get("added_rows", []),
+        state.get("deleted_rows", []),
+    )
+    current = ui.revision()
+    if not (edited or added or deleted):
+        if st.session_state.get(f"{key}_pending") and st.session_state.get(f"{key}_rev") != current:
+            st.warning(
+                "Your diary changed in another window, so your unsaved edits here were cleared. "
+                "Nothing was lost from the diary; please make your change again.",
+                icon="🔄",
+            )
+        st.session_state[f"{key}_pending"] = False
+        st.session_state[f"{key}_rev"] = current
+        return
+    st.session_state[f"{key}_pending"] = True
+    confirmed = True
+    if deleted:
+        st.warning(f"{len(deleted)} {noun} will be deleted permanently.", icon="🗑️")
+        confirmed = st.checkbox(f"Yes, delete {len(deleted)} {noun}", key=f"{key}_confirm")
+    cols = st.columns([1, 1, 3])
+    if cols[0].button("Save changes", type="primary", key=f"{key}_save", disabled=not confirmed):
+        if st.session_state.get(f"{key}_rev") != current:
+            st.error(
+                "Your diary changed in another window while you were editing. Nothing was saved; "
+                "please review the table and make your change again."
+            )
+            st.session_state.pop(key, None)
+            return
+        summary = ui.attempt(lambda: apply(store, original, edited, added, deleted))
+        if summary is not None:
+            st.session_state.pop(key, None)
+            ui.flash(summary.sentence(noun))
+            st.rerun()
+    if cols[1].button("Discard", key=f"{key}_discard"):
+        st.session_state.pop(key, None)
+        st.rerun()
+
+
+tab_checkins, tab_sessions = st.tabs(["Daily check-ins", "Exercise sessions"])
+
+with tab_checkins:
+    checkins = ui.checkins().sort_values("date", ascending=False).reset_index(drop=True)
+    if checkins.empty:
+        st.info("No check-ins yet. Log today's pain on the **Today** page, or add a row below.", icon="📝")
+    st.data_editor(
+        checkins[["date", *editing.CHECKIN_EDITABLE]],
+        key="checkin_editor",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
+            "pain": score("Pain"),
+            "worst_pain": score("Worst"),
+            "stiffness": score("Stiffness"),
+            "sleep_quality": score("Sleep"),
+            "stress": score("Stress"),
+            "locations": st.column_config.MultiselectColumn(
+                "Where", options=list(PAIN_LOCATIONS), format_func=PAIN_LOCATIONS.__getitem__
+            ),
+            "qualities": st.column_config.MultiselectColumn(
+                "Feels", options=list(PAIN_QUALITIES), format_func=PAIN_QUALITIES.__getitem__
+            ),
+            "medication": st.column_config.TextColumn("Medication", max_chars=500),
+            "flare": st.column_config.CheckboxColumn("Flare"),
+            "notes": st.column_config.TextColumn("Notes", max_chars=2000),
+        },
+    )
+    changes_panel("checkin_editor", "check-ins", checkins, editing.apply_checkin_changes)
+
+with tab_sessions:
+    sessions = ui.sessions().sort_values(["date", "id"], ascending=False).reset_index(drop=True)
+    if sessions.empty:
+        st.info("No sessions yet. Log one on the **Log exercise** page, or add a row below.", icon="🧘")
+    st.data_editor(
+        sessions[[*editing.SESSION_EDITABLE, "movements", "source"]],
+        key="session_editor",
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        disabled=["movements", "source"],
+        column_config={
+            "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
+            "start_time": st.column_config.TextColumn("Start", help="HH:MM, 24-hour", max_chars=5),
+            "exercise_type": st.column_config.SelectboxColumn(
+                "Type", options=list(types), format_func=types.__getitem__, required=True
+            ),
+            "duration_min": st.column_config.NumberColumn(
+                "Minutes", min_value=1, max_value=600, step=1, required=True
+            ),
+            "rpe": score("Effort", 1, 10),
+            "pain_before": score("Pain before"),
+            "pain_after": score("Pain after"),
+            "with_instructor": st.column_config.CheckboxColumn("Instructor"),
+            "notes": st.column_config.TextColumn("Notes", max_chars=2000),
+            "movements": st.column_config.TextColumn("Movements"),
+            "source": st.column_config.TextColumn("From"),
+        },
+    )
+    changes_panel("session_editor", "sessions", sessions, editing.apply_session_changes)
