@@ -9,6 +9,7 @@ st.set_page_config(page_title="backcare", page_icon="🌿", layout="centered")
 PAGES = [
     st.Page("views/today.py", title="Today", icon="📝", default=True),
     st.Page("views/log_exercise.py", title="Log exercise", icon="🧘"),
+    st.Page("views/dashboard.py", title="Dashboard", icon="📈"),
     st.Page("views/history.py", title="History", icon="🗂️"),
 ]
 

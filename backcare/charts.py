@@ -13,6 +13,8 @@ import pandas as pd
 
 from backcare.catalogue import BUILTIN_TYPES
 
+AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart
+
 # Colour-blind-friendly palette; built-in types keep their colour forever, custom types follow.
 TYPE_COLORS: dict[str, str] = {
     "pilates": "#7b5ea7",
@@ -25,6 +27,9 @@ TYPE_COLORS: dict[str, str] = {
     "other": "#8d8d8d",
 }
 _EXTRA_COLORS = ("#6d597a", "#b56576", "#355070", "#a3b18a", "#bc6c25", "#588157", "#9c6644", "#457b9d")
+alt.data_transformers.disable_max_rows()  # ten years of days is fine
+
+TREND_HEIGHT = 300
 PAIN_COLOR = "#1f2a2e"
 FLARE_COLOR = "#c0392b"
 
@@ -64,3 +69,196 @@ def week_glance(checkins: pd.DataFrame, end: date) -> alt.Chart:
     )
     text = base.mark_text(dy=-8, fontSize=11).encode(y="pain:Q", text="label:N")
     return (bars + text).properties(height=180, title="Your last 7 days")
+
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _with_type_names(df: pd.DataFrame, type_names: Mapping[str, str]) -> pd.DataFrame:
+    return df.assign(type_name=df["exercise_type"].map(lambda k: type_names.get(k, k)))
+
+
+def pain_trend(
+    daily: pd.DataFrame,
+    sessions: pd.DataFrame,
+    type_names: Mapping[str, str],
+    baseline_mean: float | None = None,
+    resolution: str = "daily",
+) -> AnyChart:
+    """Pain points, rolling mean, flare days, session markers by type and a ±2-point baseline band.
+
+    ``resolution="weekly"`` (long ranges): points are weekly means, the line a 4-week mean, and
+    session markers are left to the weekly-minutes chart.
+    """
+    weekly = resolution == "weekly"
+    point_title, line_title = ("Week's mean", "4-week mean") if weekly else ("Pain", "7-day mean")
+    y_scale = alt.Scale(domain=[0, 10])
+    layers: list[alt.Chart] = []
+    if baseline_mean is not None:
+        band = pd.DataFrame(
+            {
+                "low": [max(0.0, baseline_mean - 2)],
+                "high": [min(10.0, baseline_mean + 2)],
+                "mean": [baseline_mean],
+            }
+        )
+        layers.append(
+            alt.Chart(band)
+            .mark_rect(opacity=0.12, color="#2f6f73")
+            .encode(
+                y=alt.Y("low:Q", scale=y_scale),
+                y2="high:Q",
+                tooltip=[alt.Tooltip("mean:Q", title="Baseline mean", format=".1f")],
+            )
+        )
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelOverlap=True))
+    points = (
+        alt.Chart(daily)
+        .mark_circle(size=28, opacity=0.55, color=PAIN_COLOR)
+        .encode(
+            x=x,
+            y=alt.Y("pain:Q", scale=y_scale, title="Pain (0-10)"),
+            tooltip=[
+                alt.Tooltip("date:T", title="Week of" if weekly else "Day", format="%a %d %b %Y"),
+                alt.Tooltip("pain:Q", title=point_title, format=".1f"),
+                alt.Tooltip("rolling:Q", title=line_title, format=".1f"),
+            ],
+        )
+    )
+    line = (
+        alt.Chart(daily)
+        .mark_line(color="#2f6f73", strokeWidth=2.5)
+        .encode(x=x, y=alt.Y("rolling:Q", scale=y_scale), tooltip=[alt.Tooltip("rolling:Q", format=".1f")])
+    )
+    flares = (
+        alt.Chart(daily)
+        .transform_filter("datum.flare")
+        .mark_point(shape="triangle-up", size=70, filled=True, color=FLARE_COLOR)
+        .encode(
+            x=x,
+            y=alt.Y("pain:Q", scale=y_scale),
+            tooltip=[
+                alt.Tooltip(
+                    "date:T", title="Flare (week of)" if weekly else "Flare day", format="%a %d %b %Y"
+                ),
+                alt.Tooltip("pain:Q", title=point_title, format=".1f"),
+            ],
+        )
+    )
+    layers += [points, line, flares]
+    if len(sessions) and not weekly:
+        marks = _with_type_names(sessions[["date", "exercise_type", "duration_min"]], type_names)
+        layers.append(
+            alt.Chart(marks)
+            .mark_tick(thickness=2, size=10, yOffset=-6)
+            .encode(
+                x=x,
+                y=alt.value(TREND_HEIGHT),
+                color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names)),
+                tooltip=[
+                    alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
+                    alt.Tooltip("type_name:N", title="Exercise"),
+                    alt.Tooltip("duration_min:Q", title="Minutes"),
+                ],
+            )
+        )
+    title = "Pain over time (weekly averages)" if weekly else "Pain over time"
+    return alt.layer(*layers).properties(height=TREND_HEIGHT, title=title).resolve_scale(y="shared")
+
+
+def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) -> alt.Chart:
+    """Stacked bars of weekly minutes by exercise type."""
+    df = _with_type_names(weekly, type_names)
+    return (
+        alt.Chart(df)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="Week starting", axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            y=alt.Y("sum(minutes):Q", title="Minutes"),
+            color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names)),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("type_name:N", title="Exercise"),
+                alt.Tooltip("minutes:Q", title="Minutes"),
+                alt.Tooltip("sessions:Q", title="Sessions"),
+            ],
+        )
+        .properties(height=240, title="Weekly minutes by exercise type")
+    )
+
+
+def pain_calendar(days: pd.DataFrame) -> AnyChart:
+    """Calendar heatmap (weeks x weekdays) of daily pain, with exercise days marked by a dot."""
+    base = alt.Chart(days).encode(
+        x=alt.X("week:O", title=None, axis=alt.Axis(format="%d %b", labelOverlap=True, labelAngle=-45)),
+        y=alt.Y("weekday:N", sort=WEEKDAYS, title=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "pain:Q",
+            title="Pain",
+            scale=alt.Scale(domain=[0, 10], scheme="orangered"),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
+            alt.Tooltip("pain:Q", title="Pain"),
+            alt.Tooltip("exercised:N", title="Exercised"),
+        ],
+    )
+    dots = (
+        base.transform_filter("datum.exercised")
+        .mark_circle(size=14, color="#1f2a2e", opacity=0.7)
+        .encode(tooltip=[alt.Tooltip("date:T", title="Exercised on", format="%a %d %b %Y")])
+    )
+    return alt.layer(cells, dots).properties(height=170, title="Calendar (dot = exercise day)")
+
+
+def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Mean pain just before vs just after sessions, per type, joined by a line (n in the tooltip)."""
+    df = _with_type_names(summary, type_names)
+    df["label"] = df.apply(lambda r: f"{r['type_name']} (n={int(r['n'])})", axis=1)
+    long = df.melt(
+        id_vars=["label", "type_name", "n", "change"], value_vars=["before", "after"], var_name="when"
+    )
+    y = alt.Y("label:N", title=None, sort=None)
+    tooltip = [
+        alt.Tooltip("type_name:N", title="Exercise"),
+        alt.Tooltip("when:N", title="When"),
+        alt.Tooltip("value:Q", title="Mean pain", format=".1f"),
+        alt.Tooltip("n:Q", title="Sessions"),
+    ]
+    line = (
+        alt.Chart(long)
+        .mark_line(color="#9aa5a8")
+        .encode(
+            x=alt.X("value:Q", scale=alt.Scale(domain=[0, 10]), title="Pain (0-10)"), y=y, detail="label:N"
+        )
+    )
+    dots = (
+        alt.Chart(long)
+        .mark_point(size=90, filled=True)
+        .encode(
+            x="value:Q",
+            y=y,
+            color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names), legend=None),
+            shape=alt.Shape("when:N", title=None, sort=["before", "after"]),
+            tooltip=tooltip,
+        )
+    )
+    return alt.layer(line, dots).properties(height=alt.Step(28), title="Pain just before and after sessions")
+
+
+def locations_chart(counts: pd.DataFrame, location_names: Mapping[str, str]) -> alt.Chart:
+    """Horizontal bars: on how many logged days each pain location was mentioned."""
+    df = counts.assign(name=counts["location"].map(lambda k: location_names.get(k, k)))
+    return (
+        alt.Chart(df)
+        .mark_bar(color="#b56576")
+        .encode(
+            x=alt.X("days:Q", title="Days mentioned"),
+            y=alt.Y("name:N", sort="-x", title=None),
+            tooltip=[alt.Tooltip("name:N", title="Where"), alt.Tooltip("days:Q", title="Days")],
+        )
+        .properties(height=alt.Step(24), title="Where the pain is")
+    )

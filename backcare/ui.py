@@ -54,14 +54,17 @@ def revision() -> int:
 
 
 # -- cached loaders (keyed by path and revision, so any write invalidates them) ------------------
+# The two big frames are shared, not copied, between reruns and sessions (cache_resource): copying
+# ten years of rows on every rerun was the largest cost of the Dashboard. pandas copy-on-write keeps
+# derived frames independent; callers must never assign into these frames in place.
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load_checkins(path: str, rev: int) -> pd.DataFrame:
     return store.checkins_frame(_open_store(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _load_sessions(path: str, rev: int) -> pd.DataFrame:
     return store.sessions_frame(_open_store(path))
 
@@ -156,3 +159,85 @@ def format_day(day: date) -> str:
 def is_empty() -> bool:
     """True when the active database holds no check-ins and no sessions."""
     return checkins().empty and sessions().empty
+
+
+# -- date range and type filter, remembered across pages ----------------------------------------
+
+RANGE_PRESETS = {"Last 4 weeks": 28, "Last 3 months": 91, "Last 12 months": 365, "All": 0, "Custom": -1}
+
+
+def _remember(widget_key: str) -> None:
+    st.session_state[f"_kept_{widget_key}"] = st.session_state[widget_key]
+
+
+def _restore(widget_key: str, default: Any) -> None:
+    if widget_key not in st.session_state:
+        st.session_state[widget_key] = st.session_state.get(f"_kept_{widget_key}", default)
+
+
+def range_and_filter(first_day: date | None) -> tuple[date, date, list[str]]:
+    """Date-range control (presets or custom) and exercise-type filter, remembered across pages."""
+    from datetime import timedelta
+
+    today = date.today()
+    first = first_day or today
+    _restore("range_preset", "Last 3 months")
+    types = type_names()
+    _restore("type_filter", [])
+    c1, c2 = st.columns([1, 2])
+    preset = c1.selectbox(
+        "Date range", list(RANGE_PRESETS), key="range_preset", on_change=_remember, args=("range_preset",)
+    )
+    days = RANGE_PRESETS[preset]
+    if days == -1:
+        _restore("range_custom", (max(first, today - timedelta(days=90)), today))
+        picked = c2.date_input(
+            "From / to", key="range_custom", max_value=today, format="YYYY-MM-DD",
+            on_change=_remember, args=("range_custom",),
+        )  # fmt: skip
+        start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, today)
+    else:
+        start, end = (first if days == 0 else today - timedelta(days=days - 1)), today
+        chosen = c2.multiselect(
+            "Exercise types", list(types), key="type_filter", format_func=types.__getitem__,
+            placeholder="All types", on_change=_remember, args=("type_filter",),
+        )  # fmt: skip
+        return min(start, end), end, list(chosen)
+    chosen = st.multiselect(
+        "Exercise types", list(types), key="type_filter", format_func=types.__getitem__,
+        placeholder="All types", on_change=_remember, args=("type_filter",),
+    )  # fmt: skip
+    return min(start, end), end, list(chosen)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _memo(key: tuple[Any, ...], _build: Callable[[], Any]) -> Any:
+    # _build is left out of the cache key on purpose (leading underscore): ``key`` names the result
+    return _build()
+
+
+def memo(name: str, build: Callable[[], T], *key: Any) -> T:
+    """Compute ``build()`` once per (name, database, data revision, key); any write invalidates it."""
+    result: T = _memo((name, str(active_db_path()), revision(), *key), build)
+    return result
+
+
+def chart_with_downloads(
+    build: Callable[[], Any], name: str, start: date, end: date, key: str, *, extra_key: tuple[Any, ...] = ()
+) -> None:
+    """Show a chart (spec cached until the data changes) with PNG and SVG downloads made on demand."""
+    from backcare import chart_export
+
+    spec: dict[str, Any] = memo(f"chart:{name}", lambda: build().to_dict(), start, end, *extra_key)
+    st.vega_lite_chart(spec, width="stretch")
+    with st.popover("Download", icon="⬇️"):
+        st.download_button(
+            "PNG image (2x)", data=lambda: chart_export.to_png(spec),
+            file_name=chart_export.file_name(name, start, end, "png"), mime="image/png", key=f"{key}_png",
+            on_click="ignore",
+        )  # fmt: skip
+        st.download_button(
+            "SVG (vector)", data=lambda: chart_export.to_svg(spec),
+            file_name=chart_export.file_name(name, start, end, "svg"), mime="image/svg+xml", key=f"{key}_svg",
+            on_click="ignore",
+        )  # fmt: skip

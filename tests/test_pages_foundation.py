@@ -1,6 +1,6 @@
 """AppTest of Today, Log exercise and History against a real database file."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -117,12 +117,15 @@ def _editor_state(edited=None, added=None, deleted=None):
     return {"edited_rows": edited or {}, "added_rows": added or [], "deleted_rows": deleted or []}
 
 
+D1, D2, D3 = (date.today() - timedelta(days=n) for n in (12, 11, 10))
+
+
 @pytest.fixture
 def filled(db_path):
     with Store(db_path) as store:
-        for d, p in [("2026-01-01", 3), ("2026-01-02", 5), ("2026-01-03", 4)]:
+        for d, p in [(D1, 3), (D2, 5), (D3, 4)]:
             save_checkin(store, checkin_from_input(date=d, pain=p))
-        add_session(store, session_from_input(date="2026-01-02", exercise_type="pilates", duration_min=50))
+        add_session(store, session_from_input(date=D2, exercise_type="pilates", duration_min=50))
     return db_path
 
 
@@ -134,7 +137,7 @@ def test_history_edits_a_checkin(filled):
     at.button(key="checkin_editor_save").click().run()
     assert not at.exception
     with Store(filled) as store:
-        assert get_checkin(store, date(2026, 1, 3))["pain"] == 9
+        assert get_checkin(store, D3)["pain"] == 9
     assert any("check-ins: 1 updated" in s.value.lower() for s in at.success)
 
 
@@ -144,7 +147,7 @@ def test_history_refuses_bad_edit_and_writes_nothing(filled):
     at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 9}, 1: {"pain": 14}})
     at.run()
     at.button(key="checkin_editor_save").click().run()
-    assert any("Row 2 (2026-01-02)" in e.value and "from 0 to 10" in e.value for e in at.error)
+    assert any(f"Row 2 ({D2.isoformat()})" in e.value and "from 0 to 10" in e.value for e in at.error)
     with Store(filled) as store:
         assert checkins_frame(store)["pain"].tolist() == [3, 5, 4]
 
@@ -152,13 +155,13 @@ def test_history_refuses_bad_edit_and_writes_nothing(filled):
 def test_history_delete_needs_confirmation(filled):
     at = app()
     at.switch_page("views/history.py").run()
-    at.session_state["checkin_editor"] = _editor_state(deleted=[2])  # 2026-01-01
+    at.session_state["checkin_editor"] = _editor_state(deleted=[2])  # D1, the oldest
     at.run()
     assert at.button(key="checkin_editor_save").disabled
     at.checkbox(key="checkin_editor_confirm").check().run()
     at.button(key="checkin_editor_save").click().run()
     with Store(filled) as store:
-        assert checkins_frame(store)["date"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-02", "2026-01-03"]
+        assert checkins_frame(store)["date"].dt.date.tolist() == [D2, D3]
 
 
 def test_history_edits_and_adds_sessions(filled):
@@ -166,7 +169,7 @@ def test_history_edits_and_adds_sessions(filled):
     at.switch_page("views/history.py").run()
     at.session_state["session_editor"] = _editor_state(
         edited={0: {"duration_min": 55, "rpe": 6}},
-        added=[{"date": "2026-01-03", "exercise_type": "walking", "duration_min": 20}],
+        added=[{"date": D3.isoformat(), "exercise_type": "walking", "duration_min": 20}],
     )
     at.run()
     at.button(key="session_editor_save").click().run()
@@ -183,15 +186,30 @@ def test_history_refuses_edit_when_data_changed_in_another_window(filled):
     at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 8}})
     at.run()
     with Store(filled) as other_tab:
-        save_checkin(other_tab, checkin_from_input(date="2026-01-04", pain=1))
+        save_checkin(other_tab, checkin_from_input(date=date.today(), pain=1))
     at.button(key="checkin_editor_save").click().run()
     assert any("changed in another window" in m.value for m in [*at.error, *at.warning])
     with Store(filled) as store:
-        assert get_checkin(store, date(2026, 1, 3))["pain"] == 4
+        assert get_checkin(store, D3)["pain"] == 4
 
 
 def test_history_empty_state(db_path):
     at = app()
     at.switch_page("views/history.py").run()
     assert not at.exception
-    assert any("No check-ins yet" in i.value for i in at.info)
+    assert any("No check-ins in this span" in i.value for i in at.info)
+
+
+def test_history_span_hides_older_entries_until_asked(db_path):
+    with Store(db_path) as store:
+        save_checkin(store, checkin_from_input(date=date.today() - timedelta(days=200), pain=7))
+        save_checkin(store, checkin_from_input(date=date.today(), pain=2))
+    at = app()
+    at.switch_page("views/history.py").run()
+    assert at.session_state["history_span"] == "Last 3 months"
+    at.session_state["checkin_editor"] = _editor_state(edited={0: {"pain": 3}})
+    at.run()
+    at.button(key="checkin_editor_save").click().run()
+    with Store(db_path) as store:
+        assert get_checkin(store, date.today())["pain"] == 3
+        assert get_checkin(store, date.today() - timedelta(days=200))["pain"] == 7

@@ -1,6 +1,7 @@
 """History: check-ins and sessions in editable tables, validated on save, deletions confirmed."""
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,17 @@ st.caption("Edit a cell, add a row at the bottom, or select rows and delete them
 
 store = ui.get_store()
 types = ui.type_names()
+SHOW = {"Last 3 months": 91, "Last 12 months": 365, "Everything": None}
+shown = (
+    st.segmented_control("Show", list(SHOW), default="Last 3 months", key="history_span") or "Last 3 months"
+)
+since = None if SHOW[shown] is None else pd.Timestamp(date.today() - timedelta(days=SHOW[shown] - 1))
+
+
+def recent(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in the chosen span, newest first, positions 0..n-1 (the editor's row numbers)."""
+    df = df if since is None else df[df["date"] >= since]
+    return df.sort_values([c for c in ("date", "id") if c in df], ascending=False).reset_index(drop=True)
 
 
 def score(label: str, lo: int = 0, hi: int = 10) -> Any:
@@ -69,9 +81,13 @@ def changes_panel(
 tab_checkins, tab_sessions = st.tabs(["Daily check-ins", "Exercise sessions"])
 
 with tab_checkins:
-    checkins = ui.checkins().sort_values("date", ascending=False).reset_index(drop=True)
+    checkins = recent(ui.checkins())
     if checkins.empty:
-        st.info("No check-ins yet. Log today's pain on the **Today** page, or add a row below.", icon="📝")
+        st.info(
+            f"No check-ins in this span ({shown.lower()}). Log today's pain on the **Today** page, "
+            "pick a longer span, or add a row below.",
+            icon="📝",
+        )
     st.data_editor(
         checkins[["date", *editing.CHECKIN_EDITABLE]],
         key="checkin_editor",
@@ -99,9 +115,13 @@ with tab_checkins:
     changes_panel("checkin_editor", "check-ins", checkins, editing.apply_checkin_changes)
 
 with tab_sessions:
-    sessions = ui.sessions().sort_values(["date", "id"], ascending=False).reset_index(drop=True)
+    sessions = recent(ui.sessions())
     if sessions.empty:
-        st.info("No sessions yet. Log one on the **Log exercise** page, or add a row below.", icon="🧘")
+        st.info(
+            f"No sessions in this span ({shown.lower()}). Log one on the **Log exercise** page, "
+            "pick a longer span, or add a row below.",
+            icon="🧘",
+        )
     st.data_editor(
         sessions[[*editing.SESSION_EDITABLE, "movements", "source"]],
         key="session_editor",

@@ -1,0 +1,241 @@
+"""Trend summaries for the Dashboard and the doctor report (pure: DataFrames in, frames/dataclasses out)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+BASELINE_DAYS = 14
+ROLLING_DAYS = 7
+MEANINGFUL_POINTS = 2.0
+CALENDAR_WEEKS = 26
+
+
+def _dates(series: pd.Series) -> pd.Series:
+    return pd.to_datetime(series).dt.normalize()
+
+
+def in_range(df: pd.DataFrame, start: date | None, end: date | None) -> pd.DataFrame:
+    """Rows whose ``date`` falls within [start, end] (either bound optional)."""
+    if df.empty:
+        return df
+    days = _dates(df["date"])
+    mask = pd.Series(True, index=df.index)
+    if start is not None:
+        mask &= days >= pd.Timestamp(start)
+    if end is not None:
+        mask &= days <= pd.Timestamp(end)
+    return df.loc[mask]
+
+
+def change_category(percent: float) -> str:
+    """Meaningful-change band of a % change in pain (IMMPACT-based): none, minimal, moderate, substantial."""
+    size = abs(percent)
+    if math.isnan(size) or size < 10:
+        return "no meaningful change"
+    if size < 30:
+        return "minimal"
+    if size < 50:
+        return "moderate"
+    return "substantial"
+
+
+@dataclass(frozen=True)
+class PainChange:
+    """Mean pain of the first and the last two weeks of a range, and how it changed."""
+
+    baseline_mean: float
+    latest_mean: float
+    baseline_days: int
+    latest_days: int
+
+    @property
+    def absolute(self) -> float:
+        """Latest minus baseline, in points (negative = less pain)."""
+        return self.latest_mean - self.baseline_mean
+
+    @property
+    def percent(self) -> float:
+        """Change as % of the baseline (NaN when the baseline is 0)."""
+        return float("nan") if self.baseline_mean == 0 else 100 * self.absolute / self.baseline_mean
+
+    @property
+    def category(self) -> str:
+        """Meaningful-change band of the % change (see change_category)."""
+        if self.baseline_mean == 0:
+            return "no meaningful change" if abs(self.absolute) < MEANINGFUL_POINTS else "substantial"
+        return change_category(self.percent)
+
+    @property
+    def direction(self) -> str:
+        """'less pain', 'more pain' or 'about the same'."""
+        if self.category == "no meaningful change":
+            return "about the same"
+        return "less pain" if self.absolute < 0 else "more pain"
+
+    def sentence(self) -> str:
+        """Plain-words summary of the change."""
+        pct = "" if math.isnan(self.percent) else f", {self.percent:+.0f}%"
+        return (
+            f"Average pain went from {self.baseline_mean:.1f} (first two weeks) to {self.latest_mean:.1f} "
+            f"(last two weeks): {self.absolute:+.1f} points{pct}, {self.category}"
+            + ("" if self.category == "no meaningful change" else f" ({self.direction})")
+            + "."
+        )
+
+
+def pain_change(checkins: pd.DataFrame, start: date, end: date) -> PainChange | None:
+    """Compare the first and last 14 days of [start, end]; None when the range is too short or sparse."""
+    if (end - start).days + 1 < 2 * BASELINE_DAYS:
+        return None
+    first = in_range(checkins, start, start + timedelta(days=BASELINE_DAYS - 1))
+    last = in_range(checkins, end - timedelta(days=BASELINE_DAYS - 1), end)
+    if len(first) < 4 or len(last) < 4:
+        return None
+    return PainChange(float(first["pain"].mean()), float(last["pain"].mean()), len(first), len(last))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of the Dashboard."""
+
+    last7_mean: float | None
+    prev7_mean: float | None
+    change: PainChange | None
+    days_logged: int
+    days_in_range: int
+    sessions_this_week: int
+    minutes_this_week: int
+
+    @property
+    def logged_percent(self) -> float:
+        """Share of days in the range with a check-in, in %."""
+        return 0.0 if self.days_in_range == 0 else 100 * self.days_logged / self.days_in_range
+
+
+def _mean(df: pd.DataFrame) -> float | None:
+    return None if df.empty else float(df["pain"].mean())
+
+
+def headline(checkins: pd.DataFrame, sessions: pd.DataFrame, start: date, end: date) -> Headline:
+    """Headline figures for [start, end]; 'this week' is the 7 days ending ``end``."""
+    week_start = end - timedelta(days=6)
+    week = in_range(sessions, week_start, end)
+    return Headline(
+        last7_mean=_mean(in_range(checkins, week_start, end)),
+        prev7_mean=_mean(in_range(checkins, week_start - timedelta(days=7), week_start - timedelta(days=1))),
+        change=pain_change(checkins, start, end),
+        days_logged=int(_dates(in_range(checkins, start, end)["date"]).nunique()) if len(checkins) else 0,
+        days_in_range=(end - start).days + 1,
+        sessions_this_week=len(week),
+        minutes_this_week=int(week["duration_min"].sum()) if len(week) else 0,
+    )
+
+
+def daily_pain(checkins: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """One row per logged day: date, pain, flare, and the 7-day rolling mean (needs 3 logged days)."""
+    df = in_range(checkins, start, end)
+    if df.empty:
+        return pd.DataFrame(
+            {"date": pd.Series(dtype="datetime64[us]"), "pain": [], "flare": [], "rolling": []}
+        )
+    series = df.assign(date=_dates(df["date"])).set_index("date")["pain"].astype(float)
+    rolling = series.rolling(f"{ROLLING_DAYS}D", min_periods=3).mean()
+    out = pd.DataFrame(
+        {
+            "date": series.index,
+            "pain": series.to_numpy(),
+            "flare": df["flare"].to_numpy(dtype=bool) if "flare" in df else False,
+            "rolling": rolling.to_numpy(),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+WEEKLY_AFTER_DAYS = 400
+
+
+def pain_series(checkins: pd.DataFrame, start: date, end: date) -> tuple[pd.DataFrame, str]:
+    """Daily pain for ranges up to ~13 months, weekly averages beyond; returns (frame, "daily"|"weekly").
+
+    Weekly frame: date = Monday of the week, pain = mean, flare = any flare, rolling = 4-week mean.
+    """
+    daily = daily_pain(checkins, start, end)
+    if (end - start).days + 1 <= WEEKLY_AFTER_DAYS or daily.empty:
+        return daily, "daily"
+    week = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
+    weekly = (
+        daily.assign(week=week)
+        .groupby("week", as_index=False)
+        .agg(pain=("pain", "mean"), flare=("flare", "any"))
+        .rename(columns={"week": "date"})
+    )
+    weekly["rolling"] = weekly.set_index("date")["pain"].rolling("28D", min_periods=2).mean().to_numpy()
+    return weekly, "weekly"
+
+
+def weekly_minutes(sessions: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """Minutes and sessions per week (weeks start on Monday) and exercise type."""
+    df = in_range(sessions, start, end)
+    if df.empty:
+        return pd.DataFrame(columns=["week", "exercise_type", "minutes", "sessions"])
+    days = _dates(df["date"])
+    week = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    grouped = (
+        df.assign(week=week)
+        .groupby(["week", "exercise_type"], as_index=False)
+        .agg(minutes=("duration_min", "sum"), sessions=("duration_min", "size"))
+    )
+    grouped["minutes"] = grouped["minutes"].astype(int)
+    return grouped
+
+
+def before_after(sessions: pd.DataFrame, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Per type: mean pain just before and just after sessions that recorded both, and how many."""
+    df = in_range(sessions, start, end)
+    if df.empty:
+        return pd.DataFrame(columns=["exercise_type", "before", "after", "change", "n"])
+    both = df.dropna(subset=["pain_before", "pain_after"])
+    if both.empty:
+        return pd.DataFrame(columns=["exercise_type", "before", "after", "change", "n"])
+    out = (
+        both.assign(before=both["pain_before"].astype(float), after=both["pain_after"].astype(float))
+        .groupby("exercise_type", as_index=False)
+        .agg(before=("before", "mean"), after=("after", "mean"), n=("before", "size"))
+    )
+    out["change"] = out["after"] - out["before"]
+    return out
+
+
+def location_counts(
+    checkins: pd.DataFrame, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """How many logged days mention each pain location."""
+    df = in_range(checkins, start, end)
+    if df.empty or "locations" not in df:
+        return pd.DataFrame(columns=["location", "days"])
+    exploded = df["locations"].explode().dropna()
+    counts = exploded.value_counts().rename_axis("location").reset_index(name="days")
+    return counts
+
+
+def calendar(checkins: pd.DataFrame, sessions: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
+    """One row per day in [start, end]: week (Monday), weekday, pain (NaN if not logged), exercised."""
+    days = pd.date_range(pd.Timestamp(start), pd.Timestamp(end), freq="D")
+    frame = pd.DataFrame({"date": days})
+    logged = in_range(checkins, start, end)
+    if len(logged):
+        pain = logged.assign(date=_dates(logged["date"]))[["date", "pain"]]
+        frame = frame.merge(pain, on="date", how="left")
+    else:
+        frame["pain"] = float("nan")
+    active = in_range(sessions, start, end)
+    exercised = set(_dates(active["date"])) if len(active) else set()
+    frame["exercised"] = frame["date"].isin(exercised)
+    frame["week"] = frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")
+    frame["weekday"] = frame["date"].dt.strftime("%a")
+    frame["pain"] = frame["pain"].astype(float)
+    return frame
