@@ -108,6 +108,43 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_insights(args: argparse.Namespace) -> int:
+    import json
+    import math
+
+    from backcare.analysis import effect_details
+    from backcare.analysis.effects import API_COLUMNS
+    from backcare.store import checkins_frame, sessions_frame
+
+    with open_store(args) as store:
+        details = effect_details(checkins_frame(store), sessions_frame(store), lag=args.lag)
+    if args.json:
+        records = [
+            {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+            for row in details[API_COLUMNS].to_dict("records")
+        ]
+        print(json.dumps(records, indent=2, default=int))
+        return 0
+    if details.empty:
+        print("No exercise sessions logged yet.")
+        return 0
+    print(f"{'type':<14} {'estimate':>9} {'95% range':>17} {'days with':>9} {'without':>8}  verdict")
+    for row in details.to_dict("records"):
+        if row["verdict"] == "not enough data":
+            print(
+                f"{row['exercise_type']:<14} {'':>9} {'':>17} {row['n_days_with']:>9} {row['n_days_without']:>8}  "
+                f"not enough data: {row['reason']}"
+            )
+        else:
+            interval = f"{row['ci_low']:+.2f} to {row['ci_high']:+.2f}"
+            print(
+                f"{row['exercise_type']:<14} {row['estimate']:>+9.2f} {interval:>17} {row['n_days_with']:>9} "
+                f"{row['n_days_without']:>8}  {row['verdict']}"
+            )
+    print("Associations in your own data, not proof of cause. Negative = lower pain the day after.")
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -148,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pain-after", help="pain just after, 0-10")
     p.add_argument("--note", help="a short note")
     p.add_argument("--movement", action="append", help="a movement from the catalogue (repeatable)")
+
+    p = add("insights", cmd_insights, "Which exercise types go with lower or higher pain the day after.")
+    p.add_argument("--json", action="store_true", help="print a JSON list with the API's columns")
+    p.add_argument("--lag", type=_int_arg, default=1, help="days between exercise and pain (default 1)")
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")

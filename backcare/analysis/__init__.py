@@ -1,5 +1,14 @@
 """Pure analysis: DataFrames in, DataFrames or dataclasses out. Never touches the database."""
 
+from backcare.analysis.effects import (
+    METHOD_VERSION,
+    Thresholds,
+    dose_table,
+    effect_details,
+    exercise_effects,
+    immediate_effects,
+    lag_profile,
+)
 from backcare.analysis.trends import (
     CALENDAR_WEEKS,
     Headline,
@@ -18,14 +27,21 @@ from backcare.analysis.trends import (
 
 __all__ = [
     "CALENDAR_WEEKS",
+    "METHOD_VERSION",
     "Headline",
     "PainChange",
+    "Thresholds",
     "before_after",
     "calendar",
     "change_category",
     "daily_pain",
+    "dose_table",
+    "effect_details",
+    "exercise_effects",
     "headline",
+    "immediate_effects",
     "in_range",
+    "lag_profile",
     "location_counts",
     "pain_change",
     "pain_series",

@@ -1,52 +1,14 @@
-"""Chart values: pure functions returning alt.Chart. Pages display them; reports export them.
-
-One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark.
-"""
+"""Trend charts for the Today page, the Dashboard and the report."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 
-from backcare.catalogue import BUILTIN_TYPES
-
-AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart
-
-# Colour-blind-friendly palette; built-in types keep their colour forever, custom types follow.
-TYPE_COLORS: dict[str, str] = {
-    "pilates": "#7b5ea7",
-    "yoga": "#2a9d8f",
-    "strength": "#e76f51",
-    "walking": "#8ab17d",
-    "stretching": "#e9c46a",
-    "swimming": "#4a90c2",
-    "cycling": "#c96f9b",
-    "other": "#8d8d8d",
-}
-_EXTRA_COLORS = ("#6d597a", "#b56576", "#355070", "#a3b18a", "#bc6c25", "#588157", "#9c6644", "#457b9d")
-alt.data_transformers.disable_max_rows()  # ten years of days is fine
-
-TREND_HEIGHT = 300
-PAIN_COLOR = "#1f2a2e"
-FLARE_COLOR = "#c0392b"
-
-
-def type_color(key: str, all_keys: Sequence[str] = ()) -> str:
-    """The colour of an exercise type (stable for built-ins, by order of creation for custom ones)."""
-    if key in TYPE_COLORS:
-        return TYPE_COLORS[key]
-    custom = [k for k in all_keys if k not in TYPE_COLORS] or [key]
-    index = custom.index(key) if key in custom else len(custom)
-    return _EXTRA_COLORS[index % len(_EXTRA_COLORS)]
-
-
-def type_color_scale(type_names: Mapping[str, str]) -> alt.Scale:
-    """Colour scale over type display names, identical in every chart for the same types."""
-    keys = list(type_names) or [t.key for t in BUILTIN_TYPES]
-    return alt.Scale(domain=[type_names.get(k, k) for k in keys], range=[type_color(k, keys) for k in keys])
+from backcare.charts.colors import FLARE_COLOR, PAIN_COLOR, TREND_HEIGHT, AnyChart, type_color_scale
 
 
 def week_glance(checkins: pd.DataFrame, end: date) -> alt.Chart:
@@ -74,7 +36,8 @@ def week_glance(checkins: pd.DataFrame, end: date) -> alt.Chart:
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-def _with_type_names(df: pd.DataFrame, type_names: Mapping[str, str]) -> pd.DataFrame:
+def with_type_names(df: pd.DataFrame, type_names: Mapping[str, str]) -> pd.DataFrame:
+    """Add a ``type_name`` column with display names for ``exercise_type`` keys."""
     return df.assign(type_name=df["exercise_type"].map(lambda k: type_names.get(k, k)))
 
 
@@ -147,7 +110,7 @@ def pain_trend(
     )
     layers += [points, line, flares]
     if len(sessions) and not weekly:
-        marks = _with_type_names(sessions[["date", "exercise_type", "duration_min"]], type_names)
+        marks = with_type_names(sessions[["date", "exercise_type", "duration_min"]], type_names)
         layers.append(
             alt.Chart(marks)
             .mark_tick(thickness=2, size=10, yOffset=-6)
@@ -168,7 +131,7 @@ def pain_trend(
 
 def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) -> alt.Chart:
     """Stacked bars of weekly minutes by exercise type."""
-    df = _with_type_names(weekly, type_names)
+    df = with_type_names(weekly, type_names)
     return (
         alt.Chart(df)
         .mark_bar()
@@ -216,7 +179,7 @@ def pain_calendar(days: pd.DataFrame) -> AnyChart:
 
 def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     """Mean pain just before vs just after sessions, per type, joined by a line (n in the tooltip)."""
-    df = _with_type_names(summary, type_names)
+    df = with_type_names(summary, type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} (n={int(r['n'])})", axis=1)
     long = df.melt(
         id_vars=["label", "type_name", "n", "change"], value_vars=["before", "after"], var_name="when"

@@ -1,0 +1,47 @@
+"""Chart values: pure functions returning Altair charts. Pages display them; reports export them.
+
+One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark.
+"""
+
+from backcare.charts.colors import (
+    FLARE_COLOR,
+    PAIN_COLOR,
+    TREND_HEIGHT,
+    TYPE_COLORS,
+    AnyChart,
+    type_color,
+    type_color_scale,
+)
+from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.trends import (
+    WEEKDAYS,
+    before_after_chart,
+    locations_chart,
+    pain_calendar,
+    pain_trend,
+    week_glance,
+    weekly_minutes_chart,
+    with_type_names,
+)
+
+__all__ = [
+    "FLARE_COLOR",
+    "PAIN_COLOR",
+    "TREND_HEIGHT",
+    "TYPE_COLORS",
+    "WEEKDAYS",
+    "AnyChart",
+    "before_after_chart",
+    "dose_chart",
+    "forest_plot",
+    "immediate_chart",
+    "lag_chart",
+    "locations_chart",
+    "pain_calendar",
+    "pain_trend",
+    "type_color",
+    "type_color_scale",
+    "week_glance",
+    "weekly_minutes_chart",
+    "with_type_names",
+]

@@ -1,0 +1,127 @@
+"""Charts for the Insights page: forest plot, lag profile, immediate effect, dose view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from backcare.charts.colors import AnyChart, type_color_scale
+from backcare.charts.trends import with_type_names
+
+MEANINGFUL_BAND = 1.0
+
+
+def _band(low: float, high: float) -> alt.Chart:
+    return (
+        alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
+        .mark_rect(opacity=0.10, color="#2f6f73")
+        .encode(x="low:Q", x2="high:Q")
+    )
+
+
+def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
+    df = with_type_names(effects.dropna(subset=["estimate"]), type_names)
+    df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_days_with'])} days)", axis=1)
+    x = alt.X("estimate:Q", title="Difference in next-day pain (points; left = lower pain)")
+    y = alt.Y("label:N", title=None, sort=None)
+    tooltip = [
+        alt.Tooltip("type_name:N", title="Exercise"),
+        alt.Tooltip("estimate:Q", title="Difference", format="+.2f"),
+        alt.Tooltip("ci_low:Q", title="95% range from", format="+.2f"),
+        alt.Tooltip("ci_high:Q", title="95% range to", format="+.2f"),
+        alt.Tooltip("n_days_with:Q", title="Days with it"),
+        alt.Tooltip("n_days_without:Q", title="Days without exercise"),
+    ]
+    colour = alt.Color("type_name:N", scale=type_color_scale(type_names), legend=None)
+    rules = (
+        alt.Chart(df).mark_rule(strokeWidth=3).encode(x=alt.X("ci_low:Q"), x2="ci_high:Q", y=y, color=colour)
+    )
+    dots = alt.Chart(df).mark_point(filled=True, size=110).encode(x=x, y=y, color=colour, tooltip=tooltip)
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    return alt.layer(_band(-MEANINGFUL_BAND, MEANINGFUL_BAND), zero, rules, dots).properties(
+        height=alt.Step(34), title="Next-day pain after each type vs days without exercise"
+    )
+
+
+def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Estimate with interval for the same day, the next day and two days later, per type."""
+    df = with_type_names(profile.dropna(subset=["estimate"]), type_names)
+    df["when"] = df["lag"].map({0: "Same day", 1: "Next day", 2: "2 days later"})
+    x = alt.X(
+        "when:N", sort=["Same day", "Next day", "2 days later"], title=None, axis=alt.Axis(labelAngle=0)
+    )
+    colour = alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names))
+    offset = alt.XOffset("type_name:N")
+    tooltip = [
+        alt.Tooltip("type_name:N", title="Exercise"),
+        alt.Tooltip("when:N", title="When"),
+        alt.Tooltip("estimate:Q", title="Difference", format="+.2f"),
+        alt.Tooltip("ci_low:Q", title="95% from", format="+.2f"),
+        alt.Tooltip("ci_high:Q", title="95% to", format="+.2f"),
+    ]
+    bars = (
+        alt.Chart(df)
+        .mark_rule(strokeWidth=2)
+        .encode(x=x, xOffset=offset, y="ci_low:Q", y2="ci_high:Q", color=colour)
+    )
+    dots = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=60)
+        .encode(
+            x=x, xOffset=offset, y=alt.Y("estimate:Q", title="Difference in pain (points)"), color=colour,
+            tooltip=tooltip,
+        )
+    )  # fmt: skip
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
+    return alt.layer(zero, bars, dots).properties(
+        height=240, title="How the difference looks over the days after"
+    )
+
+
+def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Mean change in pain from just before to just after sessions, per type, with 95% intervals."""
+    df = with_type_names(immediate, type_names)
+    df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_sessions'])} sessions)", axis=1)
+    y = alt.Y("label:N", title=None, sort=None)
+    colour = alt.Color("type_name:N", scale=type_color_scale(type_names), legend=None)
+    tooltip = [
+        alt.Tooltip("type_name:N", title="Exercise"),
+        alt.Tooltip("mean_change:Q", title="Mean change", format="+.2f"),
+        alt.Tooltip("ci_low:Q", title="95% from", format="+.2f"),
+        alt.Tooltip("ci_high:Q", title="95% to", format="+.2f"),
+        alt.Tooltip("n_sessions:Q", title="Sessions"),
+    ]
+    rules = alt.Chart(df).mark_rule(strokeWidth=3).encode(x="ci_low:Q", x2="ci_high:Q", y=y, color=colour)
+    dots = (
+        alt.Chart(df)
+        .mark_point(filled=True, size=100)
+        .encode(
+            x=alt.X("mean_change:Q", title="Pain after minus before (points)"),
+            y=y,
+            color=colour,
+            tooltip=tooltip,
+        )
+    )
+    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    return alt.layer(zero, rules, dots).properties(height=alt.Step(34), title="Right after a session")
+
+
+def dose_chart(weeks: pd.DataFrame) -> AnyChart:
+    """Weekly exercise minutes against the week's mean pain, with a straight-line summary."""
+    base = alt.Chart(weeks).encode(
+        x=alt.X("minutes:Q", title="Exercise minutes that week"),
+        y=alt.Y("mean_pain:Q", title="Mean pain that week", scale=alt.Scale(domain=[0, 10])),
+    )
+    dots = base.mark_circle(size=45, opacity=0.6, color="#2f6f73").encode(
+        tooltip=[
+            alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+            alt.Tooltip("minutes:Q", title="Minutes"),
+            alt.Tooltip("mean_pain:Q", title="Mean pain", format=".1f"),
+            alt.Tooltip("logged_days:Q", title="Days logged"),
+        ]
+    )
+    line = base.transform_regression("minutes", "mean_pain").mark_line(color="#b56576", strokeDash=[6, 3])
+    return alt.layer(dots, line).properties(height=260, title="Weekly minutes and weekly pain")
