@@ -11,6 +11,7 @@ PAGES = [
     st.Page("views/log_exercise.py", title="Log exercise", icon="🧘"),
     st.Page("views/dashboard.py", title="Dashboard", icon="📈"),
     st.Page("views/insights.py", title="Insights", icon="🔎"),
+    st.Page("views/experiments.py", title="Experiments", icon="🧪"),
     st.Page("views/history.py", title="History", icon="🗂️"),
 ]
 

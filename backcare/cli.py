@@ -145,6 +145,93 @@ def cmd_insights(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_from_args(args: argparse.Namespace) -> Any:
+    from datetime import date, timedelta
+
+    from backcare.experiments import ExperimentPlan, validate_plan
+    from backcare.models import parse_date
+    from backcare.store import type_names
+
+    start = (
+        parse_date(args.start, "Start", allow_future=True) if args.start else date.today() + timedelta(days=1)
+    )
+    extra = {"seed": args.seed} if args.seed is not None else {}
+    plan = ExperimentPlan(
+        exercise_type=args.type, start=start, comparison=args.compare, min_days_per_week=args.days_per_week,
+        period_days=args.period_days, pairs=args.pairs, washout_days=args.washout, **extra,
+    )  # fmt: skip
+    with open_store(args) as store:
+        return validate_plan(plan, set(type_names(store)))
+
+
+def cmd_experiment_plan(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.experiments import arm_label, schedule, schedule_ics
+    from backcare.store import start_experiment, type_names
+
+    plan = _plan_from_args(args)
+    with open_store(args) as store:
+        names = type_names(store)
+        for p in schedule(plan):
+            print(
+                f"period {p.number:>2} (pair {p.pair}) {p.start} to {p.end}: {arm_label(plan, p.arm, names)}"
+            )
+        print(
+            f"Settling-in days not compared: the first {plan.washout_days} of each period. Seed {plan.seed}."
+        )
+        if args.ics:
+            Path(args.ics).write_text(schedule_ics(plan, names), encoding="utf-8", newline="")
+            print(f"Calendar written to {args.ics}.")
+        if args.start_now:
+            number = start_experiment(store, plan)
+            print(f"Experiment #{number} started; the plan is locked.")
+        else:
+            print("Nothing started (add --start-now to lock this plan and begin).")
+    return 0
+
+
+def cmd_experiment_status(args: argparse.Namespace) -> int:
+    from backcare import experiment_runs
+    from backcare.store import type_names
+
+    with open_store(args) as store:
+        running = experiment_runs.check_stop_rules(store)
+        if running is None:
+            print("No experiment is running.")
+            return 0
+        line = experiment_runs.status_line(running.plan, type_names(store))
+        print(f"Paused: {running.status_reason}" if running.status == "paused" else line)
+        adherence = running.result.adherence
+        print(
+            f"Plan followed so far: {adherence:.0%}" if adherence == adherence else "Plan followed so far: -"
+        )
+    return 0
+
+
+def cmd_experiment_result(args: argparse.Namespace) -> int:
+    import json
+
+    from backcare import experiment_runs
+    from backcare.store import type_names
+
+    with open_store(args) as store:
+        running = experiment_runs.check_stop_rules(store)
+        if running is None:
+            raise BackcareError("No experiment is running; past results are on the Experiments page.")
+        result = running.result
+        if args.json:
+            print(json.dumps(result.as_dict(), indent=2))
+            return 0
+        for row in result.periods.to_dict("records"):
+            mean = "-" if row["mean_pain"] != row["mean_pain"] else f"{row['mean_pain']:.2f}"
+            print(
+                f"period {row['number']:>2} pair {row['pair']} arm {row['arm']}: mean pain {mean} ({row['days_logged']} days)"
+            )
+        print(experiment_runs.result_sentence(running.plan, result, type_names(store)))
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -189,6 +276,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("insights", cmd_insights, "Which exercise types go with lower or higher pain the day after.")
     p.add_argument("--json", action="store_true", help="print a JSON list with the API's columns")
     p.add_argument("--lag", type=_int_arg, default=1, help="days between exercise and pain (default 1)")
+
+    experiment = sub.add_parser(
+        "experiment", help="Planned self-experiments.", description="Planned self-experiments."
+    )
+    experiment_sub = experiment.add_subparsers(
+        dest="experiment_command", metavar="ACTION", parser_class=_Parser
+    )
+    p = add("plan", cmd_experiment_plan, "Show (and optionally start) a randomized schedule.", experiment_sub)
+    p.add_argument("type", help="exercise type key to test, e.g. yoga")
+    p.add_argument("--compare", help="exercise type key to compare with (default: usual routine without it)")
+    p.add_argument(
+        "--days-per-week", type=_int_arg, default=3, help="days a week with the exercise (default 3)"
+    )
+    p.add_argument("--period-days", type=_int_arg, default=14, help="days per period (default 14, minimum 7)")
+    p.add_argument("--pairs", type=_int_arg, default=4, help="pairs of periods (default 4, minimum 3)")
+    p.add_argument("--washout", type=_int_arg, default=3, help="settling-in days not compared (default 3)")
+    p.add_argument("--start", help="first day, YYYY-MM-DD (default: tomorrow)")
+    p.add_argument("--seed", type=_int_arg, help="random seed for the order (default: random)")
+    p.add_argument("--ics", help="also write the schedule to this .ics calendar file")
+    p.add_argument("--start-now", action="store_true", help="lock the plan and start the experiment")
+    add("status", cmd_experiment_status, "Where the running experiment stands today.", experiment_sub)
+    p = add("result", cmd_experiment_result, "Result so far of the running experiment.", experiment_sub)
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")

@@ -241,3 +241,20 @@ def chart_with_downloads(
             file_name=chart_export.file_name(name, start, end, "svg"), mime="image/svg+xml", key=f"{key}_svg",
             on_click="ignore",
         )  # fmt: skip
+
+
+def experiment_banner() -> None:
+    """On Today and Dashboard: where the running experiment stands, or why it is paused."""
+    from backcare import experiment_runs
+
+    running = attempt(lambda: experiment_runs.check_stop_rules(get_store()))
+    if running is None:
+        return
+    if running.status == "paused":
+        st.error(f"**Experiment paused.** {running.status_reason or ''}", icon="⏸️")
+        return
+    line = experiment_runs.status_line(running.plan, type_names())
+    adherence = running.result.adherence
+    if adherence == adherence:  # not NaN
+        line += f" Plan followed so far: {adherence:.0%}."
+    st.info(line, icon="🧪")

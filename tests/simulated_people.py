@@ -68,3 +68,47 @@ def random_person(rng: np.random.Generator, **overrides) -> Person:
     settings = {"days": int(rng.integers(90, 366)), "phi": float(rng.uniform(0.5, 0.8))}
     settings.update(overrides)
     return Person(**settings)
+
+
+def simulate_experiment(
+    plan,
+    rng: np.random.Generator,
+    *,
+    effect: float,
+    sd: float = 1.0,
+    phi: float = 0.7,
+    missing: float = 0.1,
+    adherence: float = 4 / 7,
+    onset: float = 0.4,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A person following `plan` whose pain is `effect` points different while doing X regularly.
+
+    Latent pain: baseline 5 + AR(1) deviation with marginal sd `sd`; the effect builds up and wears
+    off gradually (each day it moves `onset` of the way toward its target), which the washout handles.
+    X is done on a share `adherence` of A-period days and on 3% of B-period days (slips).
+    """
+    from backcare.experiments import schedule
+
+    periods = schedule(plan)
+    days = pd.date_range(plan.start, plan.end).date
+    arm_of = {d: p.arm for p in periods for d in pd.date_range(p.start, p.end).date}
+    deviation = rng.normal(0, sd)
+    level = 0.0
+    pains, x_days = [], []
+    for d in days:
+        deviation = phi * deviation + rng.normal(0, sd * np.sqrt(1 - phi**2))
+        doing = rng.random() < (adherence if arm_of[d] == "A" else 0.03)
+        target = effect if arm_of[d] == "A" else 0.0
+        level += onset * (target - level)
+        pains.append(5 + deviation + level)
+        if doing:
+            x_days.append(d)
+    pain = np.clip(np.rint(pains), 0, 10).astype(int)
+    keep = rng.random(len(days)) >= missing
+    checkins = pd.DataFrame(
+        {"date": pd.to_datetime(np.array(days)[keep]), "pain": pain[keep], "flare": False}
+    )
+    sessions = pd.DataFrame(
+        {"date": pd.to_datetime(x_days), "exercise_type": plan.exercise_type, "duration_min": 30}
+    )
+    return checkins, sessions

@@ -8,6 +8,7 @@ from backcare import analysis, charts, ui
 from backcare.models import PAIN_LOCATIONS
 
 st.title("Dashboard")
+ui.experiment_banner()
 checkins, sessions = ui.checkins(), ui.sessions()
 
 if checkins.empty and sessions.empty:

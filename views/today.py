@@ -10,6 +10,7 @@ from backcare.store import get_checkin, last_pain, save_checkin
 
 st.title("How is your back today?")
 ui.show_flash()
+ui.experiment_banner()
 
 if ui.is_empty() and not st.session_state.get(ui.DEMO_KEY):
     with st.container(border=True):

@@ -9,6 +9,7 @@ from backcare.analysis.effects import (
     immediate_effects,
     lag_profile,
 )
+from backcare.analysis.experiment import EXPERIMENT_VERDICTS, ExperimentResult, experiment_result
 from backcare.analysis.trends import (
     CALENDAR_WEEKS,
     Headline,
@@ -27,7 +28,9 @@ from backcare.analysis.trends import (
 
 __all__ = [
     "CALENDAR_WEEKS",
+    "EXPERIMENT_VERDICTS",
     "METHOD_VERSION",
+    "ExperimentResult",
     "Headline",
     "PainChange",
     "Thresholds",
@@ -38,6 +41,7 @@ __all__ = [
     "dose_table",
     "effect_details",
     "exercise_effects",
+    "experiment_result",
     "headline",
     "immediate_effects",
     "in_range",

@@ -12,6 +12,7 @@ from backcare.charts.colors import (
     type_color,
     type_color_scale,
 )
+from backcare.charts.experiments import experiment_chart
 from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
 from backcare.charts.trends import (
     WEEKDAYS,
@@ -33,6 +34,7 @@ __all__ = [
     "AnyChart",
     "before_after_chart",
     "dose_chart",
+    "experiment_chart",
     "forest_plot",
     "immediate_chart",
     "lag_chart",

@@ -19,6 +19,24 @@ from backcare.store.checkins import (
     save_checkins,
 )
 from backcare.store.connection import Store, now_iso
+from backcare.store.experiments import (
+    experiments_frame,
+    get_experiment,
+    running_experiment,
+    set_experiment_status,
+    start_experiment,
+)
+from backcare.store.questionnaires import (
+    global_impression_frame,
+    last_screening_date,
+    open_red_flag,
+    peg_frame,
+    red_flag_frame,
+    resolve_red_flags,
+    save_global_impression,
+    save_peg,
+    save_red_flag_check,
+)
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from backcare.store.sessions import (
     add_session,
@@ -45,15 +63,29 @@ __all__ = [
     "delete_from_source",
     "delete_sessions",
     "exercise_types",
+    "experiments_frame",
     "get_checkin",
+    "get_experiment",
+    "global_impression_frame",
     "last_pain",
+    "last_screening_date",
     "last_session_defaults",
     "movements",
     "now_iso",
+    "open_red_flag",
+    "peg_frame",
+    "red_flag_frame",
+    "resolve_red_flags",
+    "running_experiment",
     "save_checkin",
     "save_checkins",
+    "save_global_impression",
+    "save_peg",
+    "save_red_flag_check",
     "session_movements",
     "sessions_frame",
+    "set_experiment_status",
+    "start_experiment",
     "type_names",
     "update_session",
 ]

@@ -116,4 +116,57 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_experiments_questionnaires_safety(db: Database) -> None:
+    """Planned experiments, weekly PEG-3, monthly global impression and red-flag screenings."""
+    db.execute(
+        f"""CREATE TABLE experiments (
+            id INTEGER PRIMARY KEY,
+            plan_json TEXT NOT NULL CHECK (json_valid(plan_json) AND json_type(plan_json) = 'object'),
+            plan_hash TEXT NOT NULL CHECK (length(plan_hash) = 64),
+            status TEXT NOT NULL CHECK (status IN ('active', 'paused', 'stopped', 'completed')),
+            status_reason TEXT CHECK (status_reason IS NULL OR length(status_reason) <= 500),
+            started_at TEXT NOT NULL CHECK (started_at {_TS}),
+            resumed_on TEXT CHECK (resumed_on IS NULL OR resumed_on {_DATE}),
+            updated_at TEXT NOT NULL CHECK (updated_at {_TS})
+        )"""
+    )
+    # At most one running (active or paused) experiment: a unique index over a constant.
+    db.execute(
+        "CREATE UNIQUE INDEX one_running_experiment ON experiments((status IN ('active', 'paused'))) "
+        "WHERE status IN ('active', 'paused')"
+    )
+    db.execute(
+        f"""CREATE TABLE peg (
+            date TEXT PRIMARY KEY CHECK (date {_DATE}),
+            {_score("pain", required=True)},
+            {_score("enjoyment", required=True)},
+            {_score("activity", required=True)},
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL CHECK (created_at {_TS}),
+            updated_at TEXT NOT NULL CHECK (updated_at {_TS})
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE global_impression (
+            date TEXT PRIMARY KEY CHECK (date {_DATE}),
+            rating INTEGER NOT NULL CHECK (rating BETWEEN -3 AND 3),
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL CHECK (created_at {_TS}),
+            updated_at TEXT NOT NULL CHECK (updated_at {_TS})
+        )"""
+    )
+    db.execute(
+        f"""CREATE TABLE red_flag_checks (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL CHECK (date {_DATE}),
+            answers TEXT NOT NULL CHECK (json_valid(answers) AND json_type(answers) = 'array'),
+            level TEXT NOT NULL CHECK (level IN ('none', 'urgent', 'emergency')),
+            resolved_at TEXT CHECK (resolved_at IS NULL OR resolved_at {_TS}),
+            resolution TEXT CHECK (resolution IS NULL OR length(resolution) <= 500),
+            created_at TEXT NOT NULL CHECK (created_at {_TS})
+        )"""
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)

@@ -1,0 +1,44 @@
+"""Every earlier schema version (fixture databases under tests/fixtures/schema/) upgrades with data intact."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pytest
+
+from backcare.store import SCHEMA_VERSION, Store, checkins_frame, session_movements, sessions_frame
+from tests.conftest import FIXTURES
+
+EXPECTED = {"v1.db": {"checkins": 3, "sessions": 2, "session_movements": 3}}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_old_schema_upgrades_and_keeps_every_row(tmp_path, name):
+    path = tmp_path / name
+    shutil.copy(FIXTURES / "schema" / name, path)
+    before = {
+        t: sqlite3.connect(path).execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in EXPECTED[name]
+    }
+    assert before == EXPECTED[name]
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        for table, count in EXPECTED[name].items():
+            assert store.value(f"SELECT count(*) FROM {table}") == count
+        assert store.value("PRAGMA integrity_check") == "ok"
+        assert store.value("PRAGMA foreign_key_check") is None
+        checkins = checkins_frame(store)
+        assert (
+            checkins["pain"].tolist() == [5, 4, 6] and checkins["notes"].iloc[0] == "first day, <b>stiff</b>"
+        )
+        sessions = sessions_frame(store)
+        assert sorted(sessions["exercise_type"]) == ["strength", "yoga"]
+        assert (
+            len(
+                session_movements(store, int(sessions.loc[sessions["exercise_type"] == "yoga", "id"].iloc[0]))
+            )
+            == 2
+        )
+        # the new tables work on the upgraded file
+        for table in ("experiments", "peg", "global_impression", "red_flag_checks"):
+            assert store.value(f"SELECT count(*) FROM {table}") == 0
