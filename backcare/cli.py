@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from backcare import config, demo
+from backcare import config
 from backcare.errors import BackcareError
 from backcare.models import checkin_from_input, session_from_input
 from backcare.store import Store, add_session, save_checkin
@@ -99,6 +99,8 @@ def cmd_session_add(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from backcare import demo
+
     with open_store(args) as store:
         history = demo.write_demo(store, days=args.days, seed=args.seed)
         print(
@@ -232,6 +234,34 @@ def cmd_experiment_result(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.importers import read_export
+    from backcare.store import apply_batch, movement_names, type_names
+
+    with open_store(args) as store:
+        catalogue = movement_names(store)
+        batch = read_export(
+            args.kind,
+            Path(args.path),
+            unit=args.unit,
+            catalogue=catalogue,
+            progress=progress_printer("Reading"),
+        )
+        print(batch.describe())
+        for row in batch.preview(type_names(store)):
+            print(
+                f"  {row['Exercise']:<24} {row['Sessions']:>5} sessions {row['Minutes']:>7} min  {row['From']} to {row['To']}"
+            )
+        if args.dry_run:
+            print("Dry run: nothing was written.")
+            return 0
+        summary = apply_batch(store, batch, progress_printer("Saving"))
+        print(summary.describe())
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -299,6 +329,18 @@ def build_parser() -> argparse.ArgumentParser:
     add("status", cmd_experiment_status, "Where the running experiment stands today.", experiment_sub)
     p = add("result", cmd_experiment_result, "Result so far of the running experiment.", experiment_sub)
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    p = add(
+        "import",
+        cmd_import,
+        "Bring in history from Apple Health, Strong or Hevy (all or nothing, never twice).",
+    )
+    p.add_argument("kind", choices=["apple-health", "strong", "hevy"], help="what kind of export the file is")
+    p.add_argument(
+        "path", help="the export file (Apple Health: export.zip or export.xml; Strong/Hevy: the CSV)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
+    p.add_argument("--unit", choices=["kg", "lb"], help="Strong only: the weight unit you use in the app")
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")

@@ -13,10 +13,12 @@ import json
 import random
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from backcare.errors import ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MIN_PERIOD_DAYS = 7
 MIN_PAIRS = 3
@@ -228,6 +230,8 @@ FLARE_DAYS = 3  # consecutive days
 
 def baseline_pain(plan: ExperimentPlan, checkins: pd.DataFrame) -> float | None:
     """Mean pain of the 14 days before the start (or of the first 7 days if fewer than 3 before)."""
+    import pandas as pd
+
     if checkins.empty:
         return None
     days = pd.to_datetime(checkins["date"]).dt.date
@@ -240,6 +244,8 @@ def baseline_pain(plan: ExperimentPlan, checkins: pd.DataFrame) -> float | None:
 def sustained_flare(plan: ExperimentPlan, checkins: pd.DataFrame, after: date | None = None) -> date | None:
     """The day a stop rule fired: pain >= baseline + 2 on 3 consecutive days since the start (and
     after `after`, the day the person resumed), else None."""
+    import pandas as pd
+
     baseline = baseline_pain(plan, checkins)
     if baseline is None:
         return None

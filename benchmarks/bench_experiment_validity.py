@@ -41,7 +41,9 @@ def main() -> None:
             start = time.perf_counter()
             counts = scenario(effect, sd, people, seed=int(100 * sd[0] + 10 * -effect))
             shares = ", ".join(f"{k} {v / people:.3f}" for k, v in counts.most_common())
-            print(f"sd {sd[0]}-{sd[1]}  effect {effect:+.1f}: {shares}  ({time.perf_counter() - start:.1f} s)")
+            print(
+                f"sd {sd[0]}-{sd[1]}  effect {effect:+.1f}: {shares}  ({time.perf_counter() - start:.1f} s)"
+            )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from backcare.store.catalogue import (
     add_exercise_type,
     add_movement,
     exercise_types,
+    movement_names,
     movements,
     type_names,
 )
@@ -26,6 +27,7 @@ from backcare.store.experiments import (
     set_experiment_status,
     start_experiment,
 )
+from backcare.store.imports import apply_batch, symptom_records_frame
 from backcare.store.questionnaires import (
     global_impression_frame,
     last_screening_date,
@@ -56,6 +58,7 @@ __all__ = [
     "add_movement",
     "add_session",
     "add_sessions",
+    "apply_batch",
     "checkins_frame",
     "count_entries",
     "count_own_entries",
@@ -70,6 +73,7 @@ __all__ = [
     "last_pain",
     "last_screening_date",
     "last_session_defaults",
+    "movement_names",
     "movements",
     "now_iso",
     "open_red_flag",
@@ -86,6 +90,7 @@ __all__ = [
     "sessions_frame",
     "set_experiment_status",
     "start_experiment",
+    "symptom_records_frame",
     "type_names",
     "update_session",
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from backcare.errors import ValidationError
 from backcare.models import clean_text, type_key_from_name
 from backcare.store.connection import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def exercise_types(store: Store) -> pd.DataFrame:
@@ -82,3 +84,8 @@ def require_type(conn: sqlite3.Connection, key: str) -> None:
     if conn.execute("SELECT 1 FROM exercise_types WHERE key = ?", [key]).fetchone() is None:
         known = ", ".join(r[0] for r in conn.execute("SELECT key FROM exercise_types ORDER BY sort_order"))
         raise ValidationError(f"Unknown exercise type '{key}'. Known types: {known}.")
+
+
+def movement_names(store: Store) -> list[str]:
+    """Every movement name in the catalogue (plain list; no pandas needed)."""
+    return [row["name"] for row in store.rows("SELECT name FROM movements ORDER BY name")]

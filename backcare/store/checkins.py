@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from backcare.models import CheckIn
 from backcare.store.connection import Store, now_iso, with_nullable_ints
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CHECKIN_COLUMNS = [
     "date", "pain", "worst_pain", "stiffness", "sleep_quality", "stress", "locations", "qualities",
@@ -77,6 +78,8 @@ def delete_checkins(store: Store, days: Iterable[date]) -> int:
 
 def checkins_frame(store: Store, start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Check-ins in date order; ``date`` is datetime64, locations/qualities are lists of keys."""
+    import pandas as pd
+
     sql = f"SELECT {', '.join(CHECKIN_COLUMNS)} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
     df = store.frame(sql, [(start or date.min).isoformat(), (end or date.max).isoformat()])
     df["date"] = pd.to_datetime(df["date"])

@@ -15,13 +15,15 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlite_utils import Database
 
 from backcare.errors import StoreError
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 BUSY_TIMEOUT_S = 30
 
@@ -42,6 +44,8 @@ def create_private_file(path: Path) -> None:
 
 def with_nullable_ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Give optional whole-number columns pandas' nullable Int64 dtype (None -> <NA>)."""
+    import pandas as pd
+
     for col in columns:
         df[col] = pd.to_numeric(df[col]).astype("Int64")
     return df
@@ -120,6 +124,8 @@ class Store:
 
     def frame(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> pd.DataFrame:
         """Run a read query and return a DataFrame (columns kept even when there are no rows)."""
+        import pandas as pd
+
         with self._lock:
             cursor = self.conn.execute(sql, params)
             names = [d[0] for d in cursor.description or ()]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from backcare.errors import StoreError
 from backcare.experiments import ExperimentPlan, plan_hash
 from backcare.store.connection import Store, now_iso
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 RUNNING = ("active", "paused")
 STATUSES = ("active", "paused", "stopped", "completed")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from backcare.store.connection import Store, now_iso
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def save_peg(store: Store, day: date, pain: int, enjoyment: int, activity: int) -> None:
@@ -25,6 +26,8 @@ def save_peg(store: Store, day: date, pain: int, enjoyment: int, activity: int) 
 
 def peg_frame(store: Store) -> pd.DataFrame:
     """All PEG-3 answers by date with the score (mean of the three items)."""
+    import pandas as pd
+
     frame = store.frame("SELECT date, pain, enjoyment, activity FROM peg ORDER BY date")
     frame["date"] = pd.to_datetime(frame["date"])
     frame["score"] = frame[["pain", "enjoyment", "activity"]].astype(float).mean(axis=1).round(2)
@@ -44,6 +47,8 @@ def save_global_impression(store: Store, day: date, rating: int) -> None:
 
 def global_impression_frame(store: Store) -> pd.DataFrame:
     """All global-impression answers by date."""
+    import pandas as pd
+
     frame = store.frame("SELECT date, rating FROM global_impression ORDER BY date")
     frame["date"] = pd.to_datetime(frame["date"])
     return frame

@@ -118,7 +118,22 @@ def m001_initial(db: Database) -> None:
 
 @migrations()
 def m002_experiments_questionnaires_safety(db: Database) -> None:
-    """Planned experiments, weekly PEG-3, monthly global impression and red-flag screenings."""
+    """Planned experiments, weekly PEG-3, monthly global impression, red-flag screenings, and
+    symptom records imported from other apps on their own scale (never converted to 0-10)."""
+    db.execute(
+        f"""CREATE TABLE symptom_records (
+            id INTEGER PRIMARY KEY,
+            date TEXT NOT NULL CHECK (date {_DATE}),
+            time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]'),
+            symptom TEXT NOT NULL CHECK (length(symptom) BETWEEN 1 AND 80),
+            scale TEXT NOT NULL CHECK (length(scale) BETWEEN 1 AND 80),
+            value TEXT NOT NULL CHECK (length(value) BETWEEN 1 AND 80),
+            source TEXT NOT NULL,
+            source_id TEXT NOT NULL,
+            created_at TEXT NOT NULL CHECK (created_at {_TS}),
+            UNIQUE (source, source_id)
+        )"""
+    )
     db.execute(
         f"""CREATE TABLE experiments (
             id INTEGER PRIMARY KEY,

@@ -5,14 +5,15 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from backcare.errors import StoreError
 from backcare.models import Session
 from backcare.store.catalogue import movement_id, require_type
 from backcare.store.connection import Store, now_iso, with_nullable_ints
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SESSION_COLUMNS = [
     "id", "date", "start_time", "exercise_type", "duration_min", "rpe", "pain_before", "pain_after",
@@ -118,6 +119,8 @@ def delete_sessions(store: Store, ids: Iterable[int]) -> int:
 
 def sessions_frame(store: Store, start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Sessions in date order with the type's display name and a text list of movements."""
+    import pandas as pd
+
     df = store.frame(
         f"""SELECT {", ".join("s." + c for c in SESSION_COLUMNS)}, t.name AS type_name,
                    (SELECT group_concat(m.name, '; ') FROM

@@ -1,0 +1,228 @@
+"""Importers on real-format fixtures: mapping, units, idempotency, and bad input that changes nothing."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from backcare.errors import ImportFormatError
+from backcare.importers import read_export
+from backcare.importers.strength_csv import match_movement, parse_duration
+from backcare.store import (
+    Store,
+    apply_batch,
+    movements,
+    session_movements,
+    sessions_frame,
+    symptom_records_frame,
+)
+from tests.conftest import FIXTURES
+
+IMPORTS = FIXTURES / "imports"
+APPLE = IMPORTS / "apple_health_export.xml"
+
+
+def snapshot(store: Store) -> tuple:
+    return tuple(
+        tuple(map(tuple, store.rows(f"SELECT * FROM {t} ORDER BY 1")))
+        for t in ("sessions", "session_movements", "symptom_records", "movements", "checkins")
+    )
+
+
+def apple_zip(tmp_path: Path, inner: str, source: Path = APPLE) -> Path:
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("apple_health_export/export_cda.xml", "<?xml version='1.0'?><ClinicalDocument/>")
+        z.write(source, inner)
+    return path
+
+
+def test_apple_workouts_map_types_minutes_and_statistics_first():
+    batch = read_export("apple-health", APPLE)
+    got = {(s.exercise_type, s.duration_min, s.start_time, s.source_label) for s in batch.sessions}
+    assert got == {
+        ("yoga", 45, "07:01", "Yoga"), ("pilates", 52, "19:01", "Pilates"),
+        ("strength", 38, "18:06", "TraditionalStrengthTraining"), ("walking", 35, "12:32", "Walking"),
+    }  # fmt: skip
+    notes = {s.exercise_type: s.notes for s in batch.sessions}
+    assert "121 kcal" in notes["yoga"]  # WorkoutStatistics sum (kcal)
+    assert "163 kcal" in notes["pilates"]  # unit "Cal" read as kcal
+    assert "187 kcal" in notes["strength"]  # legacy totalEnergyBurned attribute
+    assert "3.10 km" in notes["walking"]
+    assert [(r.date.isoformat(), r.value) for r in batch.symptoms] == [
+        ("2024-06-25", "moderate"),
+        ("2024-06-27", "mild"),
+    ]
+    assert all(r.scale == "Apple Health severity" for r in batch.symptoms)
+
+
+def test_broken_ios16_dtd_and_control_characters_are_tolerated(tmp_path):
+    broken = IMPORTS / "apple_health_export_ios16_broken_dtd.xml"
+    assert len(read_export("apple-health", broken).sessions) == 4
+    dirty = tmp_path / "dirty.xml"
+    dirty.write_bytes(APPLE.read_bytes().replace(b'sourceName="Strong"', b'sourceName="Str\x0bong"'))
+    assert len(read_export("apple-health", dirty).sessions) == 4
+
+
+def test_zip_found_by_content_under_a_localized_name(tmp_path):
+    path = apple_zip(tmp_path, "apple_health_export/exportación.xml")
+    batch = read_export("apple-health", path)
+    assert len(batch.sessions) == 4 and len(batch.symptoms) == 2
+
+
+def test_unknown_workout_type_goes_to_other_keeping_its_label(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_bytes(
+        APPLE.read_bytes().replace(b"HKWorkoutActivityTypeWalking", b"HKWorkoutActivityTypeCurling")
+    )
+    walking = [s for s in read_export("apple-health", path).sessions if s.source_label == "Curling"]
+    assert len(walking) == 1 and walking[0].exercise_type == "other"
+
+
+def test_import_is_idempotent_and_overlapping_exports_add_nothing_twice(store, tmp_path):
+    first = apply_batch(store, read_export("apple-health", APPLE))
+    assert (first.sessions_added, first.symptoms_added) == (4, 2)
+    again = apply_batch(
+        store, read_export("apple-health", apple_zip(tmp_path, "apple_health_export/export.xml"))
+    )
+    assert (again.sessions_added, again.sessions_already_there, again.symptoms_added) == (0, 4, 0)
+    assert len(sessions_frame(store)) == 4 and len(symptom_records_frame(store)) == 2
+
+
+def test_strong_needs_unit_converts_lb_and_groups_sets(store):
+    with pytest.raises(ImportFormatError, match="kg or lb"):
+        read_export("strong", IMPORTS / "strong_export.csv")
+    catalogue = movements(store)["name"].tolist()
+    batch = read_export("strong", IMPORTS / "strong_export.csv", unit="lb", catalogue=catalogue)
+    assert [s.duration_min for s in batch.sessions] == [38, 62]
+    first = batch.sessions[0]
+    names = [m.name for m in first.movements]
+    assert names[:3] == ["Romanian deadlift"] * 3  # matched to the catalogue, equipment ignored
+    assert "Glute bridge" in names and "Plank" in names
+    assert (
+        first.movements[1].weight_kg == pytest.approx(14 * 0.45359237, abs=0.01)
+        and first.movements[1].reps == 10
+    )
+    assert first.rpe == 8 and "Back felt stiff" in first.notes
+    apply_batch(store, batch)
+    stored = session_movements(store, int(sessions_frame(store)["id"].min()))
+    assert len(stored) == 7
+
+
+def test_hevy_units_from_column_and_durations(tmp_path):
+    batch = read_export("hevy", IMPORTS / "hevy_export.csv")
+    assert [s.duration_min for s in batch.sessions] == [39, 62]
+    assert batch.sessions[0].movements[1].weight_kg == 14
+    lbs = tmp_path / "lbs.csv"
+    lbs.write_text((IMPORTS / "hevy_export.csv").read_text().replace('"weight_kg"', '"weight_lbs"'))
+    assert read_export("hevy", lbs).sessions[0].movements[1].weight_kg == pytest.approx(6.35, abs=0.01)
+
+
+def test_non_finite_numbers_are_refused_or_ignored(tmp_path):
+    path = tmp_path / "inf.csv"
+    path.write_bytes(
+        (IMPORTS / "hevy_export.csv")
+        .read_bytes()
+        .replace(b",7,00", b",7,nan", 1)
+        .replace(b",,,7\n", b",,,inf\n", 1)
+    )
+    with pytest.raises(ImportFormatError, match="line 3: RPE 'inf' is not a number"):
+        read_export("hevy", path)
+    xml = tmp_path / "inf.xml"
+    xml.write_bytes(APPLE.read_bytes().replace(b'duration="38.5"', b'duration="inf"'))
+    strength = [s for s in read_export("apple-health", xml).sessions if s.exercise_type == "strength"]
+    assert strength[0].duration_min == 38  # falls back to end - start
+
+
+def test_duration_and_movement_helpers():
+    assert parse_duration("2h 38m") == 158 and parse_duration("38m") == 38 and parse_duration("") is None
+    assert match_movement("Deadlift (Barbell)", ["Deadlift", "Row"]) == "Deadlift"
+    assert match_movement("Cossack Squat", ["Squat"]) == "Cossack Squat"
+
+
+@pytest.mark.parametrize(
+    ("kind", "content", "message"),
+    [
+        ("apple-health", b"PK\x03\x04 this is not really a zip", "damaged or incomplete"),
+        ("apple-health", b"hello", "not an Apple Health export"),
+        ("apple-health", b"<?xml version='1.0'?><Other/>", "not an Apple Health export"),
+        ("strong", b"a,b,c\n1,2,3\n", "missing column(s)"),
+        ("hevy", b"\x00\x01\x02binary", "not a CSV"),
+        (
+            "strong",
+            b"Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps\n2024-13-45 10:00:00,W,1h,Row,1,10,5\n",
+            "line 2",
+        ),
+        (
+            "hevy",
+            (IMPORTS / "hevy_export.csv").read_bytes().replace(b"29 Jun 2024, 10:15", b"yesterday", 1),
+            "line 8",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_message_and_nothing_changes(
+    store, tmp_path, kind, content, message
+):
+    apply_batch(store, read_export("hevy", IMPORTS / "hevy_export.csv"))
+    before = snapshot(store)
+    path = tmp_path / "bad.file"
+    path.write_bytes(content)
+    with pytest.raises(ImportFormatError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        apply_batch(store, read_export(kind, path, unit="kg"))
+    assert "bad.file" in str(err.value)
+    assert snapshot(store) == before
+
+
+def test_truncated_zip_and_cut_xml_are_refused_whole(store, tmp_path):
+    full = apple_zip(tmp_path, "apple_health_export/export.xml")
+    data = full.read_bytes()
+    truncated = tmp_path / "truncated.zip"
+    truncated.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(ImportFormatError, match="damaged or incomplete"):
+        read_export("apple-health", truncated)
+    xml = APPLE.read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(
+        xml[: xml.index(b"</Workout>", xml.index(b"Pilates")) + 5]
+    )  # two complete workouts, then cut
+    with pytest.raises(ImportFormatError, match="cut off") as err:
+        read_export("apple-health", cut)
+    assert "line" in str(err.value)
+    assert snapshot(store) == snapshot(store) and len(sessions_frame(store)) == 0
+
+
+def test_large_file_is_streamed_across_chunk_boundaries(tmp_path, monkeypatch):
+    from backcare.importers import apple_health
+
+    monkeypatch.setattr(apple_health, "CHUNK", 97)  # elements straddle every boundary
+    batch = read_export("apple-health", APPLE)
+    assert len(batch.sessions) == 4 and len(batch.symptoms) == 2
+
+
+def test_cli_import_dry_run_then_real(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    db = tmp_path / "x.db"
+
+    def run(*a):
+        return subprocess.run(
+            [sys.executable, "-m", "backcare", "--db", str(db), *a], capture_output=True, text=True, cwd=ROOT
+        )
+
+    dry = run("import", "apple-health", str(APPLE), "--dry-run")
+    assert (
+        dry.returncode == 0
+        and "Found 4 exercise sessions" in dry.stdout
+        and "nothing was written" in dry.stdout
+    )
+    with Store(db) as store:
+        assert len(sessions_frame(store)) == 0
+    real = run("import", "apple-health", str(APPLE))
+    assert "Added 4 sessions and 2 back-pain records" in real.stdout
+    bad = run("import", "strong", str(APPLE))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "missing column" in bad.stderr

@@ -1,0 +1,91 @@
+"""Data: bring history in from other apps (preview first, then all or nothing)."""
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from backcare import ui
+from backcare.importers import KINDS, read_export
+from backcare.store import apply_batch, symptom_records_frame
+
+st.title("Your data")
+st.caption(
+    "Everything stays on this computer. Imports are previewed first and never add the same entry twice."
+)
+ui.show_flash()
+store = ui.get_store()
+
+st.subheader("Import history from another app")
+kind = st.segmented_control(
+    "From", list(KINDS), format_func=KINDS.get, default="apple-health", key="import_kind", required=True
+)
+help_text = {
+    "apple-health": "On your iPhone: Health app > your picture > Export All Health Data. Choose export.zip "
+    "(or the export.xml inside it). Workouts and lower-back-pain records are imported; nothing else.",
+    "strong": "In Strong: Settings > Export Strong Data. Strong does not store the weight unit, so choose it below.",
+    "hevy": "In Hevy: Settings > Export & Import Data > Export workouts.",
+}
+st.caption(help_text[kind])
+unit = None
+if kind == "strong":
+    unit = st.radio("Weights in Strong are in", ["kg", "lb"], horizontal=True, key="import_unit", index=None)
+upload = st.file_uploader(
+    "Export file", type=["zip", "xml"] if kind == "apple-health" else ["csv"], key=f"import_file_{kind}"
+)
+
+if upload is not None:
+    cache_key = ("import_preview", kind, upload.file_id, unit)
+    if st.session_state.get("_import_key") != cache_key:
+        bar = st.progress(0.0, text=f"Reading {upload.name}...")
+
+        def reading(done: int, total: int) -> None:
+            bar.progress(min(done / total, 1.0) if total else 1.0, text=f"Reading {upload.name}...")
+
+        def read() -> object:
+            with tempfile.TemporaryDirectory(prefix="backcare-import-") as folder:
+                target = Path(folder) / "upload"
+                target.write_bytes(upload.getvalue())
+                catalogue = ui.movement_catalogue()["name"].tolist()
+                return read_export(
+                    kind, target, display_name=upload.name, unit=unit, catalogue=catalogue, progress=reading
+                )
+
+        st.session_state["_import_batch"] = ui.attempt(read)
+        st.session_state["_import_key"] = cache_key
+        bar.empty()
+    batch = st.session_state.get("_import_batch")
+    if batch is not None:
+        with st.container(border=True):
+            st.markdown("**Preview (nothing saved yet)**")
+            st.write(batch.describe())
+            preview = batch.preview(ui.type_names())
+            if len(preview):
+                st.dataframe(preview, hide_index=True, width="stretch")
+            if batch.sessions or batch.symptoms:
+                if st.button("Import", type="primary", key="import_confirm"):
+                    bar = st.progress(0.0, text="Saving...")
+                    summary = ui.attempt(
+                        lambda: apply_batch(
+                            store,
+                            batch,
+                            lambda d, t: bar.progress(min(d / t, 1.0) if t else 1.0, text="Saving..."),
+                        )
+                    )
+                    bar.empty()
+                    if summary is not None:
+                        st.session_state.pop("_import_key", None)
+                        st.session_state.pop("_import_batch", None)
+                        ui.flash(summary.describe())
+                        st.rerun()
+            else:
+                st.info("There is nothing to import from this file.", icon="ℹ️")
+
+symptoms = symptom_records_frame(store)
+if len(symptoms):
+    with st.expander(f"Back-pain records from other apps ({len(symptoms)})"):
+        st.caption(
+            "Kept on the other app's own scale (for Apple Health: not present, mild, moderate, severe). "
+            "They are never turned into 0-10 scores and do not enter your charts or insights."
+        )
+        st.dataframe(symptoms, hide_index=True, width="stretch")
