@@ -237,6 +237,8 @@ def cmd_experiment_result(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    if args.kind == "csv":
+        return _import_csv(args, Path(args.path))
     from backcare.importers import read_export
     from backcare.store import apply_batch, movement_names, type_names
 
@@ -259,6 +261,88 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 0
         summary = apply_batch(store, batch, progress_printer("Saving"))
         print(summary.describe())
+    return 0
+
+
+def _import_csv(args: argparse.Namespace, path: Any) -> int:
+    from backcare.exports import read_csv_zip
+    from backcare.store import load_diary
+
+    if not path.is_file():
+        raise BackcareError(f"{path}: no such file.")
+    diary = read_csv_zip(path.read_bytes(), path.name)
+    print(f"Found {diary.describe()} in {path.name}.")
+    if args.dry_run:
+        print("Dry run: nothing was written.")
+        return 0
+    with open_store(args) as store:
+        load_diary(store, diary)
+    print("Imported everything into the diary.")
+    return 0
+
+
+def _date_range(args: argparse.Namespace) -> tuple[Any, Any]:
+    from backcare.models import parse_date
+
+    start = parse_date(args.from_date, "--from") if args.from_date else None
+    end = parse_date(args.to_date, "--to") if args.to_date else None
+    if start and end and start > end:
+        raise BackcareError("--from must be on or before --to.")
+    return start, end
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.exports import build_bundle, bundle_json, export_zip
+    from backcare.store import diary_tables
+
+    start, end = _date_range(args)
+    out = Path(args.out)
+    with open_store(args) as store:
+        tables = diary_tables(store)
+    if args.format == "csv":
+        data = export_zip(tables, start, end)
+    else:
+        data = bundle_json(build_bundle(tables, start=start, end=end, name=args.name or "")).encode("utf-8")
+    _write_private(out, data)
+    print(f"Wrote {out} ({len(data) / 1024:.0f} KB).")
+    return 0
+
+
+def _write_private(out: Any, data: bytes) -> None:
+    """Write a file only the owner can read, atomically (a temp file renamed into place)."""
+    import os
+    import tempfile
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=".backcare-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as f:
+            f.write(data)
+        os.replace(temp, out)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from backcare.reports import SECTIONS, ReportOptions, build_content, render_pdf, report_inputs
+
+    start, end = _date_range(args)
+    end = end or date.today()
+    start = start or end - timedelta(days=89)
+    sections = frozenset(args.section) if args.section else frozenset(SECTIONS)
+    with open_store(args) as store:
+        inputs = report_inputs(store)
+    content = build_content(inputs, ReportOptions(start, end, args.name or "", sections))
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions)
+    _write_private(Path(args.out), pdf)
+    print(f"Wrote {args.out}: report for {start} to {end}.")
     return 0
 
 
@@ -335,12 +419,32 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_import,
         "Bring in history from Apple Health, Strong or Hevy (all or nothing, never twice).",
     )
-    p.add_argument("kind", choices=["apple-health", "strong", "hevy"], help="what kind of export the file is")
     p.add_argument(
-        "path", help="the export file (Apple Health: export.zip or export.xml; Strong/Hevy: the CSV)"
+        "kind", choices=["apple-health", "strong", "hevy", "csv"], help="what kind of export the file is"
+    )
+    p.add_argument(
+        "path",
+        help="the file (Apple Health: export.zip or .xml; Strong/Hevy: their CSV; csv: a backcare CSV zip)",
     )
     p.add_argument("--dry-run", action="store_true", help="show what would be imported, write nothing")
     p.add_argument("--unit", choices=["kg", "lb"], help="Strong only: the weight unit you use in the app")
+
+    p = add("export", cmd_export, "Export your diary as a zip of CSV files or a FHIR R4 bundle.")
+    p.add_argument("format", choices=["csv", "fhir"], help="csv: zip of spreadsheet files; fhir: JSON bundle")
+    p.add_argument("--out", required=True, help="file to write")
+    p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: all)")
+    p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: all)")
+    p.add_argument("--name", help="FHIR only: your name for the Patient resource (optional)")
+
+    p = add("report", cmd_report, "Write the doctor report as a PDF.")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: 90 days before --to)")
+    p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: today)")
+    p.add_argument("--name", help="name to print on the report (optional)")
+    p.add_argument(
+        "--section", action="append", choices=["associations", "experiments", "notes", "daily"],
+        help="include only these page-2 sections (repeatable; default: all)",
+    )  # fmt: skip
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")

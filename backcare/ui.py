@@ -175,8 +175,10 @@ def _restore(widget_key: str, default: Any) -> None:
         st.session_state[widget_key] = st.session_state.get(f"_kept_{widget_key}", default)
 
 
-def range_and_filter(first_day: date | None) -> tuple[date, date, list[str]]:
-    """Date-range control (presets or custom) and exercise-type filter, remembered across pages."""
+def range_and_filter(first_day: date | None, *, with_types: bool = True) -> tuple[date, date, list[str]]:
+    """Date-range control (presets or custom) and exercise-type filter, remembered across pages.
+
+    ``with_types=False`` shows only the range (the report covers every type)."""
     from datetime import timedelta
 
     today = date.today()
@@ -196,8 +198,12 @@ def range_and_filter(first_day: date | None) -> tuple[date, date, list[str]]:
             on_change=_remember, args=("range_custom",),
         )  # fmt: skip
         start, end = (picked[0], picked[-1]) if isinstance(picked, tuple) and picked else (first, today)
+        if not with_types:
+            return min(start, end), end, []
     else:
         start, end = (first if days == 0 else today - timedelta(days=days - 1)), today
+        if not with_types:
+            return min(start, end), end, []
         chosen = c2.multiselect(
             "Exercise types", list(types), key="type_filter", format_func=types.__getitem__,
             placeholder="All types", on_change=_remember, args=("type_filter",),

@@ -1,13 +1,14 @@
 """Data: bring history in from other apps (preview first, then all or nothing)."""
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import streamlit as st
 
-from backcare import ui
+from backcare import exports, ui
 from backcare.importers import KINDS, read_export
-from backcare.store import apply_batch, symptom_records_frame
+from backcare.store import apply_batch, diary_tables, load_diary, symptom_records_frame
 
 st.title("Your data")
 st.caption(
@@ -15,6 +16,22 @@ st.caption(
 )
 ui.show_flash()
 store = ui.get_store()
+
+st.subheader("Take your data with you")
+st.caption("Exports are made on this computer and downloaded straight from it.")
+left, right = st.columns(2)
+left.download_button(
+    "Spreadsheet files (CSV, zip)", data=lambda: exports.export_zip(diary_tables(store)),
+    file_name=f"backcare-export-{date.today().isoformat()}.zip", mime="application/zip", icon="📊",
+    key="export_csv", on_click="ignore", width="stretch",
+    help="Check-ins, sessions, movements, questionnaires; opens in Excel, Numbers or LibreOffice.",
+)  # fmt: skip
+right.download_button(
+    "FHIR R4 bundle (JSON)", data=lambda: exports.bundle_json(exports.build_bundle(diary_tables(store))).encode(),
+    file_name=f"backcare-fhir-{date.today().isoformat()}.json", mime="application/fhir+json", icon="🏥",
+    key="export_fhir", on_click="ignore", width="stretch",
+    help="The standard health-record format: pain (LOINC 72514-3), exercise (73985-4, 55411-3), PEG (91147-9).",
+)  # fmt: skip
 
 st.subheader("Import history from another app")
 kind = st.segmented_control(
@@ -80,6 +97,15 @@ if upload is not None:
                         st.rerun()
             else:
                 st.info("There is nothing to import from this file.", icon="ℹ️")
+
+with st.expander("Restore a backcare CSV export into an empty diary"):
+    st.caption("For moving to a new computer: reads the zip made above. Your diary must be empty.")
+    restore_file = st.file_uploader("backcare CSV zip", type=["zip"], key="restore_csv")
+    if restore_file is not None and st.button("Restore from this file", key="restore_csv_go"):
+        diary = ui.attempt(lambda: exports.read_csv_zip(restore_file.getvalue(), restore_file.name))
+        if diary is not None and ui.attempt(lambda: load_diary(store, diary) or True):
+            ui.flash(f"Restored {diary.describe()}.")
+            st.rerun()
 
 symptoms = symptom_records_frame(store)
 if len(symptoms):

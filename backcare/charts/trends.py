@@ -47,6 +47,7 @@ def pain_trend(
     type_names: Mapping[str, str],
     baseline_mean: float | None = None,
     resolution: str = "daily",
+    height: int = TREND_HEIGHT,
 ) -> AnyChart:
     """Pain points, rolling mean, flare days, session markers by type and a ±2-point baseline band.
 
@@ -116,7 +117,7 @@ def pain_trend(
             .mark_tick(thickness=2, size=10, yOffset=-6)
             .encode(
                 x=x,
-                y=alt.value(TREND_HEIGHT),
+                y=alt.value(height),
                 color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names)),
                 tooltip=[
                     alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
@@ -126,7 +127,7 @@ def pain_trend(
             )
         )
     title = "Pain over time (weekly averages)" if weekly else "Pain over time"
-    return alt.layer(*layers).properties(height=TREND_HEIGHT, title=title).resolve_scale(y="shared")
+    return alt.layer(*layers).properties(height=height, title=title).resolve_scale(y="shared")
 
 
 def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) -> alt.Chart:

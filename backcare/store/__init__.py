@@ -1,5 +1,7 @@
 """The only place with SQL: schema, connection policy and queries returning DataFrames."""
 
+from typing import Any
+
 from backcare.store.catalogue import (
     add_exercise_type,
     add_movement,
@@ -43,6 +45,7 @@ from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from backcare.store.sessions import (
     add_session,
     add_sessions,
+    all_session_movements,
     delete_sessions,
     last_session_defaults,
     session_movements,
@@ -58,6 +61,7 @@ __all__ = [
     "add_movement",
     "add_session",
     "add_sessions",
+    "all_session_movements",
     "apply_batch",
     "checkins_frame",
     "count_entries",
@@ -65,6 +69,7 @@ __all__ = [
     "delete_checkins",
     "delete_from_source",
     "delete_sessions",
+    "diary_tables",
     "exercise_types",
     "experiments_frame",
     "get_checkin",
@@ -73,6 +78,7 @@ __all__ = [
     "last_pain",
     "last_screening_date",
     "last_session_defaults",
+    "load_diary",
     "movement_names",
     "movements",
     "now_iso",
@@ -94,3 +100,13 @@ __all__ = [
     "type_names",
     "update_session",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Whole-diary export/restore helpers load on first use: they pull in pandas and the analysis
+    code, which `python -m backcare import apple-health` deliberately never loads (memory)."""
+    if name in ("diary_tables", "load_diary"):
+        from backcare.store import diary_io
+
+        return getattr(diary_io, name)
+    raise AttributeError(f"module 'backcare.store' has no attribute {name!r}")

@@ -151,3 +151,12 @@ def last_session_defaults(store: Store) -> tuple[str | None, int | None]:
     if not rows:
         return None, None
     return rows[0]["exercise_type"], int(rows[0]["duration_min"])
+
+
+def all_session_movements(store: Store) -> pd.DataFrame:
+    """Every session's movements: session_id, position, name, sets, reps, weight_kg."""
+    frame = store.frame(
+        """SELECT sm.session_id, sm.position, mv.name, sm.sets, sm.reps, sm.weight_kg FROM session_movements sm
+           JOIN movements mv ON mv.id = sm.movement_id ORDER BY sm.session_id, sm.position"""
+    )
+    return with_nullable_ints(frame, ["sets", "reps"])

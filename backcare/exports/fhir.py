@@ -1,0 +1,141 @@
+"""FHIR R4 Bundle (type collection) built from plain dicts: pain, sessions and PEG as Observations.
+
+Codes (design notes, section 4): pain LOINC 72514-3 (0-10 numeric rating, self-reported, category
+survey); exercise activity 73985-4 with a valueCodeableConcept (LOINC answer codes where one
+exists, plus backcare's own CodeSystem for every type, e.g. Pilates and yoga, which LOINC lacks);
+exercise duration 55411-3 in UCUM minutes; PEG mean score 91147-9 with the three items as text
+components (the item codes' mapping is not verified, so none are claimed).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime
+from functools import partial
+from typing import Any
+
+import pandas as pd
+
+from backcare.analysis.trends import in_range
+from backcare.exports.csv_files import DiaryTables
+
+LOINC = "http://loinc.org"
+UCUM = "http://unitsofmeasure.org"
+CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+BACKCARE_TYPES = "urn:backcare:fhir:CodeSystem:exercise-type"
+NAMESPACE = uuid.UUID("6f1c3f59-3b0e-4c55-9a51-2a9f1e0b7c42")  # stable ids across exports
+PAIN_CODE = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+ACTIVITY_CODE = {"system": LOINC, "code": "73985-4", "display": "Exercise activity"}
+DURATION_CODE = {"system": LOINC, "code": "55411-3", "display": "Exercise duration"}
+PEG_CODE = {"system": LOINC, "code": "91147-9", "display": "Mean score [PEG]"}
+LOINC_ACTIVITY_ANSWERS = {
+    "walking": ("LA11834-1", "Walking"), "cycling": ("LA11837-4", "Bicycling"),
+    "swimming": ("LA11838-2", "Swimming"), "strength": ("LA11839-0", "Weights"),
+}  # fmt: skip
+
+
+def _urn(*parts: object) -> str:
+    return f"urn:uuid:{uuid.uuid5(NAMESPACE, '|'.join(str(p) for p in parts))}"
+
+
+def _category(code: str, display: str) -> list[dict[str, Any]]:
+    return [{"coding": [{"system": CATEGORY, "code": code, "display": display}]}]
+
+
+def _day(value: Any) -> str:
+    return (value.date() if isinstance(value, pd.Timestamp) else value).isoformat()
+
+
+def _local_time(day: str, start_time: Any) -> str:
+    """FHIR dateTime: with a time it must carry a zone, so use this computer's offset on that day."""
+    if not isinstance(start_time, str) or not start_time:
+        return day
+    moment = datetime.fromisoformat(f"{day}T{start_time}:00").astimezone()
+    return moment.isoformat(timespec="seconds")
+
+
+def _minutes(value: int) -> dict[str, Any]:
+    return {"value": int(value), "unit": "min", "system": UCUM, "code": "min"}
+
+
+def build_bundle(
+    tables: DiaryTables,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    name: str = "",
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The diary (optionally one date range) as a FHIR R4 Bundle of type collection."""
+    now = now or datetime.now().astimezone()
+    patient_url = _urn("patient")
+    subject = {"reference": patient_url}
+    patient: dict[str, Any] = {"resourceType": "Patient", "id": "self"}
+    if name.strip():
+        patient["name"] = [{"text": name.strip()}]
+    entries: list[dict[str, Any]] = [{"fullUrl": patient_url, "resource": patient}]
+
+    within = partial(in_range, start=start, end=end)
+
+    for r in within(tables.checkins).to_dict("records"):
+        day = _day(r["date"])
+        obs: dict[str, Any] = {
+            "resourceType": "Observation", "status": "final", "category": _category("survey", "Survey"),
+            "code": {"coding": [PAIN_CODE], "text": "Back pain, average over the day (0-10)"},
+            "subject": subject, "performer": [subject], "effectiveDateTime": day, "valueInteger": int(r["pain"]),
+        }  # fmt: skip
+        if isinstance(r["notes"], str) and r["notes"]:
+            obs["note"] = [{"text": r["notes"]}]
+        entries.append({"fullUrl": _urn("pain", day), "resource": obs})
+
+    for r in within(tables.sessions).to_dict("records"):
+        day, key = _day(r["date"]), r["exercise_type"]
+        when = _local_time(day, r["start_time"])
+        type_name = tables.type_names.get(key, key)
+        coding = [{"system": BACKCARE_TYPES, "code": key, "display": type_name}]
+        if key in LOINC_ACTIVITY_ANSWERS:
+            code, display = LOINC_ACTIVITY_ANSWERS[key]
+            coding.insert(0, {"system": LOINC, "code": code, "display": display})
+        activity_url = _urn("session", r["id"], day, key)
+        entries.append({"fullUrl": activity_url, "resource": {
+            "resourceType": "Observation", "status": "final", "category": _category("activity", "Activity"),
+            "code": {"coding": [ACTIVITY_CODE]}, "subject": subject, "performer": [subject], "effectiveDateTime": when,
+            "valueCodeableConcept": {"coding": coding, "text": type_name},
+            "component": [{"code": {"coding": [DURATION_CODE]}, "valueQuantity": _minutes(r["duration_min"])}],
+        }})  # fmt: skip
+        entries.append({"fullUrl": _urn("duration", r["id"], day, key), "resource": {
+            "resourceType": "Observation", "status": "final", "category": _category("activity", "Activity"),
+            "code": {"coding": [DURATION_CODE]}, "subject": subject, "performer": [subject], "effectiveDateTime": when,
+            "valueQuantity": _minutes(r["duration_min"]), "derivedFrom": [{"reference": activity_url}],
+        }})  # fmt: skip
+
+    for r in within(tables.peg).to_dict("records"):
+        day = _day(r["date"])
+        items = [("Pain on average in the past week", r["pain"]),
+                 ("Interference with enjoyment of life", r["enjoyment"]),
+                 ("Interference with general activity", r["activity"])]  # fmt: skip
+        entries.append({"fullUrl": _urn("peg", day), "resource": {
+            "resourceType": "Observation", "status": "final", "category": _category("survey", "Survey"),
+            "code": {"coding": [PEG_CODE], "text": "PEG-3 mean score (0-10)"}, "subject": subject,
+            "effectiveDateTime": day, "valueQuantity": {"value": float(r["score"]), "unit": "{score}", "system": UCUM, "code": "{score}"},
+            "component": [{"code": {"text": text}, "valueInteger": int(v)} for text, v in items],
+        }})  # fmt: skip
+
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "identifier": {"system": "urn:ietf:rfc:3986", "value": f"urn:uuid:{uuid.uuid4()}"},
+        "type": "collection",
+        "timestamp": now.isoformat(timespec="seconds"),
+        "entry": entries,
+    }
+
+
+def bundle_json(bundle: dict[str, Any]) -> str:
+    """Pretty JSON text of a bundle (UTF-8, non-ASCII kept)."""
+    return json.dumps(bundle, indent=2, ensure_ascii=False)

@@ -1,0 +1,45 @@
+"""Read everything a report may need from the database (the report itself stays pure)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, cast
+
+from backcare.analysis import experiment_result
+from backcare.experiments import ExperimentPlan
+from backcare.reports.content import ReportInputs
+from backcare.safety import labels
+from backcare.store import (
+    Store,
+    checkins_frame,
+    experiments_frame,
+    peg_frame,
+    red_flag_frame,
+    sessions_frame,
+    type_names,
+)
+
+
+def report_inputs(store: Store, today: date | None = None) -> ReportInputs:
+    """Frames and lists for build_content: check-ins, sessions, PEG, red flags, finished experiments."""
+    checkins, sessions = checkins_frame(store), sessions_frame(store)
+    flags = [
+        {**row, "answers": labels(json.loads(row["answers"]))}
+        for row in red_flag_frame(store).to_dict("records")
+    ]
+    experiments = []
+    for row in experiments_frame(store).to_dict("records"):
+        if row["status"] in ("completed", "stopped"):
+            plan = ExperimentPlan.from_json(row["plan_json"])
+            experiments.append(
+                (plan, experiment_result(plan, checkins, sessions, today=today), row["status"])
+            )
+    return ReportInputs(
+        checkins,
+        sessions,
+        type_names(store),
+        peg_frame(store),
+        cast(list[dict[str, Any]], flags),
+        experiments,
+    )

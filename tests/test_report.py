@@ -1,0 +1,113 @@
+"""The doctor report as a real PDF: rendered with pdftoppm (pages not blank) and read with pdftotext."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from backcare import demo
+from backcare.models import checkin_from_input
+from backcare.reports import ReportOptions, build_content, render_html, render_pdf, report_inputs
+from backcare.store import save_checkin, save_peg, save_red_flag_check
+
+END = date.today()
+
+
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "r.pdf"
+    path.write_bytes(pdf)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def page_ink(pdf: bytes, tmp_path: Path) -> list[float]:
+    """Share of non-white pixels on each page, rendered at 20 dpi in grey."""
+    path = tmp_path / "ink.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "20", "-gray", str(path), str(tmp_path / "pg")], check=True)
+    shares = []
+    for image in sorted(tmp_path.glob("pg-*.pgm")):
+        data = image.read_bytes()
+        pixels = data[data.index(b"255\n") + 4 :]  # P5 header ends with the max value line
+        shares.append(sum(1 for b in pixels if b < 200) / len(pixels))
+    return shares
+
+
+@pytest.fixture
+def full_store(store):
+    demo.write_demo(store, 365, 7)
+    save_checkin(
+        store, checkin_from_input(date=END, pain=5, notes="<script>alert('x')</script> & <b>bold</b>")
+    )
+    save_peg(store, END - timedelta(days=3), 6, 5, 4)
+    save_red_flag_check(store, END - timedelta(days=2), ["fever"], "urgent")
+    return store
+
+
+def make(store, days=91, **kw):
+    inputs = report_inputs(store)
+    content = build_content(inputs, ReportOptions(END - timedelta(days=days - 1), END, **kw))
+    return content, inputs
+
+
+def test_pdf_pages_have_ink_and_text_has_range_means_and_types(full_store, tmp_path):
+    content, inputs = make(full_store, name="Anna Example")
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions)
+    assert pdf.startswith(b"%PDF")
+    ink = page_ink(pdf, tmp_path)
+    assert len(ink) >= 3 and all(share > 0.005 for share in ink)  # no blank pages
+    text = pdf_text(pdf, tmp_path)
+    start = END - timedelta(days=90)
+    assert f"{start:%d %b %Y} to {END:%d %b %Y}" in text
+    assert f"{content.change.baseline_mean:.1f} (first two weeks) to {content.change.latest_mean:.1f}" in text
+    for name in {r["type"] for r in content.exposure}:
+        assert name in text
+    assert "Anna Example" in text and "Page 1 of" in text and "Generated" in text
+    assert re.search(r"6\s+5\s+4\s+5\.0", text)  # PEG items and score (6+5+4)/3
+    assert "Red-flag answers" in text and "Fever" in text
+    assert "not proof of cause" in text
+
+
+def test_user_text_is_shown_literally_never_as_html(full_store, tmp_path):
+    content, inputs = make(full_store, sections=frozenset({"notes"}))
+    html = render_html(content, {})
+    assert "<script>alert" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    text = pdf_text(render_pdf(content, inputs.checkins, inputs.sessions), tmp_path)
+    assert "<script>alert('x')</script> & <b>bold</b>" in " ".join(text.split())
+
+
+def test_sections_can_be_left_out(full_store, tmp_path):
+    content, inputs = make(full_store, sections=frozenset())
+    text = pdf_text(render_pdf(content, inputs.checkins, inputs.sessions), tmp_path)
+    assert "Day by day" not in text and "Associations per exercise type" not in text
+    full, _ = make(full_store)
+    text_full = pdf_text(render_pdf(full, inputs.checkins, inputs.sessions), tmp_path)
+    assert "Day by day" in text_full and "Associations per exercise type" in text_full
+
+
+def test_one_page_summary_for_a_single_day_and_no_crash(store, tmp_path):
+    save_checkin(store, checkin_from_input(date=END, pain=3))
+    content, inputs = make(store, days=7)
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions)
+    text = pdf_text(pdf, tmp_path)
+    assert "1 of 7 days logged" in text and "No exercise sessions logged" in text
+
+
+def test_cli_report_writes_a_pdf(tmp_path):
+    from tests.test_experiments import run_cli
+
+    db = tmp_path / "x.db"
+    assert run_cli(db, "demo", "--days", "60").returncode == 0
+    out = tmp_path / "r.pdf"
+    result = run_cli(
+        db, "report", "--out", str(out), "--from", str(END - timedelta(days=30)), "--section", "daily"
+    )
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(out.read_bytes(), tmp_path)
+    assert "Day by day" in text and "Associations per exercise type" not in text
+    assert oct(out.stat().st_mode)[-3:] == "600"

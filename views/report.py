@@ -1,0 +1,69 @@
+"""Report: the PDF a person brings to an appointment (range and sections chosen here, previewed first)."""
+
+import streamlit as st
+
+from backcare import ui
+from backcare.reports import (
+    SECTIONS,
+    ReportOptions,
+    build_content,
+    render_pdf,
+    report_file_name,
+    report_inputs,
+)
+
+st.title("Report for your doctor")
+st.caption(
+    "A clear PDF of your diary: a one-page summary a clinician can read in a minute, then the details you "
+    "choose. It is made on this computer; nothing is sent anywhere."
+)
+checkins = ui.checkins()
+if checkins.empty:
+    st.info(
+        "Log your pain for a few days first: the report summarises your check-ins and sessions.", icon="📝"
+    )
+    st.stop()
+
+start, end, _ = ui.range_and_filter(checkins["date"].min().date(), with_types=False)
+name = st.text_input("Your name on the report (optional)", key="report_name", max_chars=80)
+chosen = st.multiselect(
+    "Pages after the summary",
+    list(SECTIONS),
+    default=list(SECTIONS),
+    format_func=SECTIONS.get,
+    key="report_sections",
+)
+options = ReportOptions(start, end, name.strip(), frozenset(chosen))
+inputs = report_inputs(ui.get_store())
+content = build_content(inputs, options)
+
+with st.container(border=True):
+    st.markdown(f"**Summary preview: {ui.format_day(start)} to {ui.format_day(end)}**")
+    for line in content.summary_lines():
+        st.write(line)
+    if content.red_flags:
+        st.warning(
+            f"{len(content.red_flags)} red-flag answer(s) in this period will be listed at the top.",
+            icon="🚩",
+        )
+    if content.exposure:
+        st.dataframe(
+            [{"Exercise": r["type"], "Sessions": r["sessions"], "Per week": r["per_week"], "Minutes": r["minutes"]}
+             for r in content.exposure],
+            hide_index=True, width="stretch",
+        )  # fmt: skip
+
+st.download_button(
+    "Download the PDF report",
+    data=lambda: render_pdf(content, inputs.checkins, inputs.sessions),
+    file_name=report_file_name(start, end),
+    mime="application/pdf",
+    type="primary",
+    icon="📄",
+    key="report_pdf",
+    on_click="ignore",
+)
+st.caption(
+    "The report says what your diary shows. Associations are not causes, and it is not a diagnosis: "
+    "your doctor or physiotherapist will put it in context."
+)
