@@ -13,8 +13,10 @@ PAGES = [
     st.Page("views/insights.py", title="Insights", icon="🔎"),
     st.Page("views/experiments.py", title="Experiments", icon="🧪"),
     st.Page("views/history.py", title="History", icon="🗂️"),
+    st.Page("views/guide.py", title="Exercise guide", icon="📖"),
     st.Page("views/report.py", title="Report", icon="📄"),
     st.Page("views/data.py", title="Data", icon="💾"),
+    st.Page("views/settings.py", title="Settings", icon="⚙️"),
 ]
 
 ui.sidebar()

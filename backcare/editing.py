@@ -15,8 +15,15 @@ import pandas as pd
 
 from backcare.errors import ValidationError
 from backcare.models import CheckIn, Session, checkin_from_input, session_from_input
+from backcare.questionnaires import impression_from_input, peg_from_input
 from backcare.store import Store
 from backcare.store.checkins import delete_checkins, get_checkin, save_checkins
+from backcare.store.questionnaires import (
+    delete_global_impressions,
+    delete_peg,
+    save_global_impression,
+    save_peg,
+)
 from backcare.store.sessions import add_sessions, delete_sessions, update_session_fields
 
 CHECKIN_EDITABLE = [
@@ -166,3 +173,75 @@ def apply_session_changes(
             update_session_fields(conn, session_id, session)
         add_sessions(store, additions)
     return EditSummary(len(updates), len(additions), len(deletions))
+
+
+def _dated_changes(
+    original: pd.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    added_rows: Sequence[Mapping[str, Any]],
+    deleted_rows: Sequence[int],
+    build: Any,
+    editable: Sequence[str],
+) -> tuple[list[Any], list[date]]:
+    """Validate edits to a one-row-per-date table: (rows to save, dates to delete)."""
+    problems: list[str] = []
+    saves: list[Any] = []
+    rows = [(f"Row {int(pos) + 1}", {**original.iloc[int(pos)].to_dict(), **{k: v for k, v in change.items() if k in editable}})
+            for pos, change in edited_rows.items()]  # fmt: skip
+    rows += [(f"New row {i + 1}", dict(raw)) for i, raw in enumerate(added_rows)]
+    for label, row in rows:
+        plain = {str(k): _plain(v) for k, v in row.items()}
+        item = _collect(
+            problems,
+            label,
+            lambda **values: build(**values),
+            **{k: plain.get(k) for k in ("date", *editable)},
+        )
+        if item is not None:
+            saves.append(item)
+    deletions = [pd.Timestamp(original.iloc[int(pos)]["date"]).date() for pos in deleted_rows]
+    if problems:
+        raise ValidationError(problems)
+    return saves, deletions
+
+
+PEG_EDITABLE = ["pain", "enjoyment", "activity"]
+IMPRESSION_EDITABLE = ["rating"]
+
+
+def apply_peg_changes(
+    store: Store,
+    original: pd.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    added_rows: Sequence[Mapping[str, Any]],
+    deleted_rows: Sequence[int],
+) -> EditSummary:
+    """Validate and write PEG-3 edits in one transaction."""
+    saves, deletions = _dated_changes(
+        original, edited_rows, added_rows, deleted_rows,
+        lambda date, pain, enjoyment, activity: peg_from_input(date, pain, enjoyment, activity), PEG_EDITABLE,
+    )  # fmt: skip
+    with store.transaction():
+        delete_peg(store, deletions)
+        for answer in saves:
+            save_peg(store, answer.date, answer.pain, answer.enjoyment, answer.activity)
+    return EditSummary(len(edited_rows), len(added_rows), len(deletions))
+
+
+def apply_impression_changes(
+    store: Store,
+    original: pd.DataFrame,
+    edited_rows: Mapping[Any, Mapping[str, Any]],
+    added_rows: Sequence[Mapping[str, Any]],
+    deleted_rows: Sequence[int],
+) -> EditSummary:
+    """Validate and write global-impression edits in one transaction."""
+    saves, deletions = _dated_changes(
+        original, edited_rows, added_rows, deleted_rows,
+        lambda date, rating: impression_from_input(date, rating), IMPRESSION_EDITABLE,
+    )  # fmt: skip
+    with store.transaction():
+        delete_global_impressions(store, deletions)
+        for day, rating in saves:
+            save_global_impression(store, day, rating)
+    return EditSummary(len(edited_rows), len(added_rows), len(deletions))

@@ -12,10 +12,11 @@ import hashlib
 import json
 import random
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from backcare.errors import ValidationError
+from backcare.ics import ics_calendar, ics_escape
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -167,39 +168,6 @@ def day_status(plan: ExperimentPlan, day: date) -> DayStatus:
     return DayStatus(max(number, 0), plan.total_days, period, in_washout)
 
 
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 line folding at 75 octets."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts: list[str] = []
-    chunk = b""
-    for ch in line:
-        b = ch.encode()
-        if len(chunk) + len(b) > (75 if not parts else 74):
-            parts.append(chunk.decode())
-            chunk = b""
-        chunk += b
-    parts.append(chunk.decode())
-    return "\r\n ".join(parts)
-
-
-def ics_calendar(events: list[tuple[str, str, list[str]]], name: str) -> str:
-    """An iCalendar file from (uid, summary, extra property lines) triples; CRLF line endings."""
-    stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//backcare//backcare//EN", "CALSCALE:GREGORIAN"]
-    lines.append(f"X-WR-CALNAME:{_ics_escape(name)}")
-    for uid, summary, extra in events:
-        lines += ["BEGIN:VEVENT", f"UID:{uid}", f"DTSTAMP:{stamp}", f"SUMMARY:{_ics_escape(summary)}", *extra]
-        lines.append("END:VEVENT")
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
-
-
 def schedule_ics(plan: ExperimentPlan, names: dict[str, str]) -> str:
     """The schedule as an .ics file: one all-day event per period, washout days described."""
     events = []
@@ -216,7 +184,7 @@ def schedule_ics(plan: ExperimentPlan, names: dict[str, str]) -> str:
                 [
                     f"DTSTART;VALUE=DATE:{p.start:%Y%m%d}",
                     f"DTEND;VALUE=DATE:{p.end + timedelta(days=1):%Y%m%d}",
-                    f"DESCRIPTION:{_ics_escape(description)}",
+                    f"DESCRIPTION:{ics_escape(description)}",
                     "TRANSP:TRANSPARENT",
                 ],
             )

@@ -79,6 +79,26 @@ def _load_movements(path: str, rev: int) -> pd.DataFrame:
     return store.movements(_open_store(path))
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_peg(path: str, rev: int) -> pd.DataFrame:
+    return store.peg_frame(_open_store(path))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _load_impressions(path: str, rev: int) -> pd.DataFrame:
+    return store.global_impression_frame(_open_store(path))
+
+
+def peg() -> pd.DataFrame:
+    """Weekly PEG-3 answers with scores (cached until the next write)."""
+    return _load_peg(str(active_db_path()), revision())
+
+
+def impressions() -> pd.DataFrame:
+    """Monthly global-impression answers (cached until the next write)."""
+    return _load_impressions(str(active_db_path()), revision())
+
+
 def checkins() -> pd.DataFrame:
     """All check-ins of the active database (cached until the next write)."""
     return _load_checkins(str(active_db_path()), revision())
@@ -264,3 +284,50 @@ def experiment_banner() -> None:
     if adherence == adherence:  # not NaN
         line += f" Plan followed so far: {adherence:.0%}."
     st.info(line, icon="🧪")
+
+
+# -- safety --------------------------------------------------------------------------------------
+
+
+def red_flag_checklist(key: str) -> None:
+    """The red-flag checklist as a form; saving shows emergency or urgent advice when it applies."""
+    from backcare import safety
+
+    with st.form(key):
+        st.markdown("**Safety check.** In the past week, have you had any of these?")
+        ticked = [
+            flag.key for flag in safety.RED_FLAGS if st.checkbox(flag.question, key=f"{key}_{flag.key}")
+        ]
+        if st.form_submit_button("Save safety check"):
+            level = safety.assess(ticked)
+            if attempt(lambda: store.save_red_flag_check(get_store(), date.today(), ticked, level) or True):
+                st.session_state[f"{key}_level"] = level
+                flash(
+                    "Safety check saved."
+                    if level == "none"
+                    else "Safety check saved. Please read the advice below."
+                )
+                st.rerun()
+
+
+def red_flag_banner(context: str = "") -> bool:
+    """If a red flag is open: the advice for its level, and a way to mark it checked. True when shown."""
+    from backcare import safety
+
+    flag = store.open_red_flag(get_store())
+    if flag is None:
+        return False
+    items = "; ".join(safety.labels(flag["answers"]))
+    if flag["level"] == "emergency":
+        st.error(f"🚨 **{safety.EMERGENCY_MESSAGE}**\n\nYou reported: {items}.", icon="🚨")
+    else:
+        st.warning(f"**{safety.URGENT_MESSAGE}**\n\nYou reported: {items}.", icon="🩺")
+    if context:
+        st.info(safety.NUMBERS_NOT_FOR_DECISIONS, icon="⚠️")
+    with st.popover("A clinician has checked this"):
+        note = st.text_input("What did they say? (optional)", key=f"resolve_note_{context}", max_chars=300)
+        if st.button("Mark as checked", key=f"resolve_{context}"):
+            attempt(lambda: store.resolve_red_flags(get_store(), note.strip() or "checked by a clinician"))
+            flash("Marked as checked. Take care, and follow your clinician's advice.")
+            st.rerun()
+    return True

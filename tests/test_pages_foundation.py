@@ -14,12 +14,17 @@ def app() -> AppTest:
     return AppTest.from_file(APP, default_timeout=60).run()
 
 
+def save(at: AppTest):
+    """The check-in form's Save button (other forms, e.g. the safety check, come and go)."""
+    return next(b for b in at.button if b.label == "Save")
+
+
 def test_today_logs_pain_in_two_interactions(db_path):
     at = app()
     assert not at.exception
     assert "worst pain imaginable" in at.slider(key=f"pain_{date.today().isoformat()}").help
     at.slider(key=f"pain_{date.today().isoformat()}").set_value(6)
-    at.button[1].click().run()  # [0] is "explore with demo data" on an empty diary
+    save(at).click().run()
     assert not at.exception
     with Store(db_path) as store:
         assert get_checkin(store, date.today())["pain"] == 6
@@ -36,7 +41,7 @@ def test_today_shows_existing_entry_and_updates_it(db_path):
     assert at.text_area(key=f"notes_{key}").value == "slept well"
     at.slider(key=f"pain_{key}").set_value(5)
     at.checkbox(key=f"flare_{key}").check()
-    at.button[0].click().run()
+    save(at).click().run()
     with Store(db_path) as store:
         row = get_checkin(store, date.today())
     assert (row["pain"], row["flare"], row["notes"]) == (5, True, "slept well")
@@ -47,7 +52,7 @@ def test_today_backfills_a_past_day(db_path):
     at = app()
     at.date_input(key="checkin_day").set_value(date(2026, 1, 15)).run()
     at.slider(key="pain_2026-01-15").set_value(2)
-    at.button[1].click().run()
+    save(at).click().run()
     with Store(db_path) as store:
         assert get_checkin(store, date(2026, 1, 15))["pain"] == 2
 
@@ -58,7 +63,7 @@ def test_validation_error_shows_next_to_form_keeps_input_and_writes_nothing(db_p
     at.slider(key=f"pain_{key}").set_value(3)
     at.number_input(key=f"worst_{key}").set_value(1)  # worst below average: refused
     at.text_area(key=f"notes_{key}").input("keep me")
-    at.button[1].click().run()
+    save(at).click().run()
     assert any("Worst pain (1) cannot be lower" in e.value for e in at.error)
     assert at.text_area(key=f"notes_{key}").value == "keep me"
     with Store(db_path) as store:
@@ -67,7 +72,7 @@ def test_validation_error_shows_next_to_form_keeps_input_and_writes_nothing(db_p
 
 def test_demo_mode_uses_a_separate_database(db_path):
     at = app()
-    at.button[0].click().run()
+    next(b for b in at.button if b.label == "Explore with demo data first").click().run()
     assert not at.exception
     assert at.session_state["demo_mode"] is True
     assert any("already logged" in i.value for i in at.info)  # the demo diary has today's entry

@@ -118,3 +118,14 @@ with right:
         ui.chart_with_downloads(
             lambda: charts.locations_chart(where, PAIN_LOCATIONS), "where pain is", start, end, "dl_where"
         )
+
+weekly = ui.peg()
+if len(weekly) >= 2:
+    ui.chart_with_downloads(lambda: charts.peg_chart(weekly), "weekly peg", start, end, "dl_peg")
+    st.caption(
+        "Shaded band: your first weekly score ±1 point, about the size of change that matters on this scale."
+    )
+elif len(weekly) == 1:
+    st.caption(
+        f"Weekly PEG-3 score so far: {weekly['score'].iloc[0]:.1f}. The trend appears after the second week."
+    )

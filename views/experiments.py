@@ -25,6 +25,7 @@ st.caption(
     "before starting a new exercise programme."
 )
 ui.show_flash()
+ui.red_flag_banner("experiments")
 store = ui.get_store()
 names = ui.type_names()
 today = date.today()

@@ -1,5 +1,6 @@
 """History: check-ins and sessions in editable tables, validated on save, deletions confirmed."""
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -7,8 +8,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backcare import editing, ui
+from backcare import editing, questionnaires, safety, ui
 from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES
+from backcare.store import red_flag_frame
 
 st.title("History")
 ui.show_flash()
@@ -78,7 +80,9 @@ def changes_panel(
         st.rerun()
 
 
-tab_checkins, tab_sessions = st.tabs(["Daily check-ins", "Exercise sessions"])
+tab_checkins, tab_sessions, tab_peg, tab_impression, tab_safety = st.tabs(
+    ["Daily check-ins", "Exercise sessions", "Weekly PEG-3", "Monthly impression", "Safety checks"]
+)
 
 with tab_checkins:
     checkins = recent(ui.checkins())
@@ -148,3 +152,46 @@ with tab_sessions:
         },
     )
     changes_panel("session_editor", "sessions", sessions, editing.apply_session_changes)
+
+with tab_peg:
+    weekly = recent(ui.peg())
+    st.caption(f"Each item 0-10 about the past week; the score is their mean. {questionnaires.PEG_CITATION}")
+    st.data_editor(
+        weekly[["date", *editing.PEG_EDITABLE, "score"]], key="peg_editor", num_rows="dynamic", hide_index=True,
+        width="stretch", disabled=["score"],
+        column_config={
+            "date": st.column_config.DateColumn("Week of", required=True, format="YYYY-MM-DD"),
+            "pain": score("Pain"), "enjoyment": score("Enjoyment of life"), "activity": score("General activity"),
+            "score": st.column_config.NumberColumn("PEG score", format="%.1f"),
+        },
+    )  # fmt: skip
+    changes_panel("peg_editor", "weekly answers", weekly, editing.apply_peg_changes)
+
+with tab_impression:
+    monthly = recent(ui.impressions())
+    st.caption(questionnaires.IMPRESSION_QUESTION + " (-3 much worse ... +3 much better)")
+    st.data_editor(
+        monthly[["date", *editing.IMPRESSION_EDITABLE]], key="impression_editor", num_rows="dynamic",
+        hide_index=True, width="stretch",
+        column_config={
+            "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
+            "rating": st.column_config.SelectboxColumn(
+                "Overall", options=list(questionnaires.IMPRESSION_CHOICES),
+                format_func=questionnaires.IMPRESSION_CHOICES.__getitem__, required=True,
+            ),
+        },
+    )  # fmt: skip
+    changes_panel("impression_editor", "monthly answers", monthly, editing.apply_impression_changes)
+
+with tab_safety:
+    checks = red_flag_frame(store)
+    if checks.empty:
+        st.info("No safety checks yet. The checklist is on the Today page once a week.", icon="🩺")
+    else:
+        checks = checks.assign(
+            answers=[", ".join(safety.labels(json.loads(a))) or "none" for a in checks["answers"]]
+        )
+        st.dataframe(
+            checks[["date", "level", "answers", "resolved_at", "resolution"]], hide_index=True, width="stretch",
+            column_config={"level": "Result", "answers": "Ticked", "resolved_at": "Checked by a clinician", "resolution": "Note"},
+        )  # fmt: skip

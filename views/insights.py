@@ -6,6 +6,8 @@ import streamlit as st
 from backcare import analysis, charts, insights_text, ui
 
 st.title("Insights")
+ui.show_flash()
+ui.red_flag_banner("insights")
 st.caption(
     "What your own diary associates with lower or higher pain the next day, with the uncertainty "
     "and the number of days behind each answer. Associations, not causes; not medical advice."

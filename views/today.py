@@ -4,12 +4,21 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from backcare import charts, ui
+from backcare import charts, questionnaires, ui
 from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES, checkin_from_input
-from backcare.store import get_checkin, last_pain, save_checkin
+from backcare.store import (
+    get_checkin,
+    last_answer_dates,
+    last_pain,
+    last_screening_date,
+    save_checkin,
+    save_global_impression,
+    save_peg,
+)
 
 st.title("How is your back today?")
 ui.show_flash()
+ui.red_flag_banner()
 ui.experiment_banner()
 
 if ui.is_empty() and not st.session_state.get(ui.DEMO_KEY):
@@ -26,6 +35,14 @@ if ui.is_empty() and not st.session_state.get(ui.DEMO_KEY):
             st.rerun()
 
 today = date.today()
+answered = last_answer_dates(ui.get_store())
+if last_screening_date(ui.get_store()) is None and not st.session_state.get(ui.DEMO_KEY):
+    with st.expander("Before you go on: a one-minute safety check", expanded=True, icon="🩺"):
+        st.caption(
+            "A few symptoms with back pain need a doctor quickly. Tick any you have had in the past week."
+        )
+        ui.red_flag_checklist("first_safety")
+
 day = st.date_input(
     "Day",
     value=today,
@@ -117,3 +134,50 @@ if submitted:
 recent = ui.checkins()
 if len(recent):
     st.altair_chart(charts.week_glance(recent, day), width="stretch")
+
+if questionnaires.peg_due(answered["peg"], today) and not ui.is_empty():
+    st.subheader("Weekly check-in")
+    st.caption(
+        "Three questions about the past week (the PEG scale), then the safety checklist. "
+        f"{questionnaires.PEG_CITATION}"
+    )
+    with st.form("peg_form"):
+        values = {}
+        for item, (question, low, high) in questionnaires.PEG_ITEMS.items():
+            values[item] = st.radio(question, list(range(11)), index=None, horizontal=True, key=f"peg_{item}")
+            st.caption(f"0 = {low} · 10 = {high}")
+        if st.form_submit_button("Save weekly answers"):
+            answer = ui.attempt(
+                lambda: questionnaires.peg_from_input(
+                    today, values["pain"], values["enjoyment"], values["activity"]
+                )
+            )
+            if answer is not None and ui.attempt(
+                lambda: (
+                    save_peg(ui.get_store(), answer.date, answer.pain, answer.enjoyment, answer.activity)
+                    or True
+                )
+            ):
+                ui.flash(f"Weekly answers saved: PEG score {answer.score:.1f}.")
+                st.rerun()
+    ui.red_flag_checklist("weekly_safety")
+
+if questionnaires.impression_due(answered["first"], answered["impression"], today):
+    st.subheader("Once a month")
+    with st.form("impression_form"):
+        rating = st.radio(
+            questionnaires.IMPRESSION_QUESTION, list(questionnaires.IMPRESSION_CHOICES), index=None,
+            format_func=questionnaires.IMPRESSION_CHOICES.__getitem__, key="impression_rating",
+        )  # fmt: skip
+        if st.form_submit_button("Save"):
+            saved = ui.attempt(
+                lambda: (
+                    save_global_impression(
+                        ui.get_store(), *questionnaires.impression_from_input(today, rating)
+                    )
+                    or True
+                )
+            )
+            if saved:
+                ui.flash("Thank you, saved.")
+                st.rerun()

@@ -226,3 +226,30 @@ def locations_chart(counts: pd.DataFrame, location_names: Mapping[str, str]) -> 
         )
         .properties(height=alt.Step(24), title="Where the pain is")
     )
+
+
+def peg_chart(peg: pd.DataFrame) -> AnyChart:
+    """Weekly PEG-3 scores with a band of ±1 point (a meaningful change) around the first score."""
+    first = float(peg["score"].iloc[0])
+    band = (
+        alt.Chart(pd.DataFrame({"low": [max(0.0, first - 1)], "high": [min(10.0, first + 1)]}))
+        .mark_rect(opacity=0.12, color="#2f6f73")
+        .encode(y=alt.Y("low:Q", scale=alt.Scale(domain=[0, 10])), y2="high:Q")
+    )
+    tooltip = [
+        alt.Tooltip("date:T", title="Week of", format="%d %b %Y"),
+        alt.Tooltip("score:Q", title="PEG score", format=".1f"),
+        alt.Tooltip("pain:Q", title="Pain"),
+        alt.Tooltip("enjoyment:Q", title="Enjoyment of life"),
+        alt.Tooltip("activity:Q", title="General activity"),
+    ]
+    line = (
+        alt.Chart(peg)
+        .mark_line(point=True, color="#2f6f73", strokeWidth=2.5)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            y=alt.Y("score:Q", title="PEG score (0-10)", scale=alt.Scale(domain=[0, 10])),
+            tooltip=tooltip,
+        )
+    )
+    return alt.layer(band, line).properties(height=220, title="Weekly PEG-3 score")

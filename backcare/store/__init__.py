@@ -31,7 +31,10 @@ from backcare.store.experiments import (
 )
 from backcare.store.imports import apply_batch, symptom_records_frame
 from backcare.store.questionnaires import (
+    delete_global_impressions,
+    delete_peg,
     global_impression_frame,
+    last_answer_dates,
     last_screening_date,
     open_red_flag,
     peg_frame,
@@ -68,6 +71,8 @@ __all__ = [
     "count_own_entries",
     "delete_checkins",
     "delete_from_source",
+    "delete_global_impressions",
+    "delete_peg",
     "delete_sessions",
     "diary_tables",
     "exercise_types",
@@ -75,6 +80,7 @@ __all__ = [
     "get_checkin",
     "get_experiment",
     "global_impression_frame",
+    "last_answer_dates",
     "last_pain",
     "last_screening_date",
     "last_session_defaults",

@@ -94,3 +94,27 @@ def last_screening_date(store: Store) -> date | None:
     """The date of the most recent red-flag screening, or None if never screened."""
     value = store.value("SELECT max(date) FROM red_flag_checks")
     return date.fromisoformat(value) if value else None
+
+
+def delete_peg(store: Store, days: list[date]) -> int:
+    """Delete PEG answers for these dates; return how many."""
+    with store.transaction() as conn:
+        return sum(conn.execute("DELETE FROM peg WHERE date = ?", [d.isoformat()]).rowcount for d in days)
+
+
+def delete_global_impressions(store: Store, days: list[date]) -> int:
+    """Delete global-impression answers for these dates; return how many."""
+    with store.transaction() as conn:
+        return sum(
+            conn.execute("DELETE FROM global_impression WHERE date = ?", [d.isoformat()]).rowcount
+            for d in days
+        )
+
+
+def last_answer_dates(store: Store) -> dict[str, date | None]:
+    """Most recent PEG and global-impression dates and the first diary entry date."""
+    row = store.rows(
+        "SELECT (SELECT max(date) FROM peg) AS peg, (SELECT max(date) FROM global_impression) AS impression, "
+        "(SELECT min(d) FROM (SELECT min(date) AS d FROM checkins UNION ALL SELECT min(date) FROM sessions)) AS first"
+    )[0]
+    return {k: (date.fromisoformat(v) if v else None) for k, v in row.items()}

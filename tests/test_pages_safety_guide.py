@@ -1,0 +1,81 @@
+"""AppTest: first-run safety check, emergency and urgent advice, suppression on Insights, PEG on Today,
+the guide's link into logging, reminders download, PEG trend on the Dashboard."""
+
+from datetime import date, timedelta
+
+from streamlit.testing.v1 import AppTest
+
+from backcare import demo, safety
+from backcare.store import Store, open_red_flag, peg_frame, save_peg, save_red_flag_check
+from tests.conftest import APP
+
+
+def page(name: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    if name:
+        at.switch_page(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_first_run_shows_the_safety_check_and_emergency_advice(db_path):
+    at = page()
+    assert any("safety check" in e.label for e in at.expander)
+    at.checkbox(key="first_safety_saddle_numbness").check()
+    next(b for b in at.button if b.label == "Save safety check").click().run()
+    assert not at.exception
+    assert any(safety.EMERGENCY_MESSAGE in e.value for e in at.error)
+    with Store(db_path) as store:
+        flag = open_red_flag(store)
+    assert flag["level"] == "emergency" and flag["answers"] == ["saddle_numbness"]
+
+
+def test_urgent_flag_warns_and_insights_say_numbers_are_not_for_decisions(db_path):
+    with Store(db_path) as store:
+        demo.write_demo(store, 120, 3)
+        save_red_flag_check(store, date.today(), ["fever"], "urgent")
+    today = page()
+    assert any(safety.URGENT_MESSAGE in w.value for w in today.warning)
+    insights = page("views/insights.py")
+    assert any(safety.NUMBERS_NOT_FOR_DECISIONS in i.value for i in insights.info)
+    insights.text_input(key="resolve_note_insights").input("GP checked, viral infection")
+    insights.button(key="resolve_insights").click().run()
+    with Store(db_path) as store:
+        assert open_red_flag(store) is None
+    assert not any(safety.NUMBERS_NOT_FOR_DECISIONS in i.value for i in page("views/insights.py").info)
+
+
+def test_weekly_peg_on_today_saves_a_score(db_path):
+    with Store(db_path) as store:
+        demo.write_demo(store, 30, 3)
+        save_red_flag_check(store, date.today() - timedelta(days=1), [], "none")
+    at = page()
+    assert any("Weekly check-in" in h.value for h in at.subheader)
+    at.radio(key="peg_pain").set_value(6)
+    at.radio(key="peg_enjoyment").set_value(5)
+    at.radio(key="peg_activity").set_value(4)
+    next(b for b in at.button if b.label == "Save weekly answers").click().run()
+    assert any("PEG score 5.0" in s.value for s in at.success)
+    with Store(db_path) as store:
+        assert peg_frame(store)["score"].tolist() == [5.0]
+
+
+def test_guide_lists_catalogue_movements_and_links_into_logging(db_path):
+    at = page("views/guide.py")
+    text = " ".join(m.value for m in at.markdown)
+    for move in ("Cat-cow", "Child's pose", "Downward-facing dog", "Deadlift", "Row", "The hundred"):
+        assert move in text
+    assert "Not medical advice" in " ".join(i.value for i in at.info)
+    at.button(key="guide_log_yoga").click().run()
+    assert at.selectbox(key="session_type").value == "yoga"
+
+
+def test_settings_offers_reminders_and_dashboard_shows_peg_trend(db_path):
+    at = page("views/settings.py")
+    assert len(at.get("download_button")) == 1
+    with Store(db_path) as store:
+        demo.write_demo(store, 60, 3)
+        save_peg(store, date.today() - timedelta(days=14), 6, 6, 5)
+        save_peg(store, date.today() - timedelta(days=7), 5, 4, 4)
+    dash = page("views/dashboard.py")
+    assert any("first weekly score ±1 point" in c.value for c in dash.caption)
