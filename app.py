@@ -19,6 +19,7 @@ PAGES = [
     st.Page("views/settings.py", title="Settings", icon="⚙️"),
 ]
 
+ui.gate()
 ui.sidebar()
 page = st.navigation(PAGES)
 page.run()

@@ -346,6 +346,55 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.store import backup_to
+
+    with open_store(args) as store:
+        target = backup_to(store, Path(args.out))
+    print(
+        f"Backup written to {target} ({target.stat().st_size / 1024:.0f} KB). Keep it somewhere safe and private."
+    )
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from backcare.store import count_entries, restore_from
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise BackcareError(f"{source}: no such file.")
+    with open_store(args) as store:
+        safety = restore_from(store, source)
+        entries = count_entries(store)
+    print(
+        f"Restored {source.name}: {entries} check-ins and sessions. Your previous diary was saved as {safety}."
+    )
+    return 0
+
+
+def cmd_set_password(args: argparse.Namespace) -> int:
+    import getpass
+
+    from backcare import auth
+
+    path = config.auth_path(config.db_path(args.db))
+    if args.clear:
+        auth.save_record(path, None)
+        print("Password removed. The app is open to anyone who can reach it on this computer.")
+        return 0
+    first = os.environ.get("BACKCARE_NEW_PASSWORD") or getpass.getpass("New password: ")
+    second = os.environ.get("BACKCARE_NEW_PASSWORD") or getpass.getpass("Same password again: ")
+    if first != second:
+        raise BackcareError("The two passwords differ; nothing was changed.")
+    auth.save_record(path, auth.hash_password(first))
+    print(f"Password set (stored as a scrypt hash in {path}). Every page now asks for it.")
+    return 0
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -445,6 +494,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--section", action="append", choices=["associations", "experiments", "notes", "daily"],
         help="include only these page-2 sections (repeatable; default: all)",
     )  # fmt: skip
+
+    p = add("backup", cmd_backup, "Write a complete, consistent copy of the diary (safe while the app runs).")
+    p.add_argument("--out", required=True, help="backup file to write")
+    p = add(
+        "restore",
+        cmd_restore,
+        "Replace the diary with a backup (checked first; the current diary is kept as a backup).",
+    )
+    p.add_argument("file", help="a backup made by backcare (the .db file)")
+
+    p = add(
+        "set-password", cmd_set_password, "Protect the web app with a password (or remove it with --clear)."
+    )
+    p.add_argument("--clear", action="store_true", help="remove the password")
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")

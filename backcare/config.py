@@ -24,3 +24,11 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 def demo_db_path(main_db: Path | None = None) -> Path:
     """Return the separate demo database that lives next to the person's own database."""
     return (main_db or db_path()).with_name(DEMO_DB_NAME)
+
+
+AUTH_FILE_NAME = "backcare-auth.json"
+
+
+def auth_path(main_db: Path | None = None) -> Path:
+    """The optional password file (a scrypt hash), next to the person's own database."""
+    return (main_db or db_path()).with_name(AUTH_FILE_NAME)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -43,9 +45,20 @@ def _open_store(path: str) -> Store:
     return Store(path)
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _daily_backup(path: str, day: date) -> None:
+    # Once per day and file while the app runs: a consistent copy under backups/ (the last 14 kept).
+    # A backup problem must never stop someone logging; the Data page offers manual backups.
+    with contextlib.suppress(OSError, BackcareError):
+        store.daily_backup(_open_store(path), day)
+
+
 def get_store() -> Store:
     """The Store for the active database (one per process and file, shared by all sessions)."""
-    return _open_store(str(active_db_path()))
+    path = str(active_db_path())
+    if not st.session_state.get(DEMO_KEY):
+        _daily_backup(path, date.today())
+    return _open_store(path)
 
 
 def revision() -> int:
@@ -128,8 +141,16 @@ def attempt(action: Callable[[], T], where: Any = None) -> T | None:
         return action()
     except BackcareError as exc:
         target = where if where is not None else st
-        target.error(str(exc), icon="⚠️")
+        target.error(md(str(exc)), icon="⚠️")
         return None
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: str) -> str:
+    """Escape text so Streamlit's Markdown shows it literally (no links, images, HTML or formatting)."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def flash(message: str) -> None:
@@ -141,7 +162,7 @@ def show_flash() -> None:
     """Show (once) a confirmation remembered by flash()."""
     message = st.session_state.pop("_flash", None)
     if message:
-        st.success(message, icon="✅")
+        st.success(md(message), icon="✅")
 
 
 # -- shared pieces -------------------------------------------------------------------------------
@@ -277,13 +298,13 @@ def experiment_banner() -> None:
     if running is None:
         return
     if running.status == "paused":
-        st.error(f"**Experiment paused.** {running.status_reason or ''}", icon="⏸️")
+        st.error(f"**Experiment paused.** {md(running.status_reason or '')}", icon="⏸️")
         return
     line = experiment_runs.status_line(running.plan, type_names())
     adherence = running.result.adherence
     if adherence == adherence:  # not NaN
         line += f" Plan followed so far: {adherence:.0%}."
-    st.info(line, icon="🧪")
+    st.info(md(line), icon="🧪")
 
 
 # -- safety --------------------------------------------------------------------------------------
@@ -331,3 +352,55 @@ def red_flag_banner(context: str = "") -> bool:
             flash("Marked as checked. Take care, and follow your clinician's advice.")
             st.rerun()
     return True
+
+
+# -- access ---------------------------------------------------------------------------------------
+
+_THROTTLE_KEY = "backcare-login-throttle"
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle(name: str) -> Any:
+    from backcare import auth
+
+    return auth.Throttle()
+
+
+def gate() -> None:
+    """Stop the page unless it may show the diary: password (when set) and a safe bind address."""
+    import time
+
+    from backcare import auth
+
+    record = auth.load_record(config.auth_path(own_db_path()))
+    address = st.get_option("server.address")
+    if record is None:
+        if not auth.is_loopback(address):
+            st.error(
+                f"backcare is reachable from other computers (server address '{address or 'all interfaces'}') "
+                "but has no password, so it will not show your diary. Either run it on 127.0.0.1 "
+                "(the default, `make run`), or set a password first: `python -m backcare set-password`.",
+                icon="🔒",
+            )
+            st.stop()
+        return
+    if st.session_state.get("_authenticated"):
+        return
+    throttle = _throttle(_THROTTLE_KEY)
+    st.title("backcare")
+    with st.form("login"):
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Open my diary", type="primary")
+    if submitted:
+        wait = throttle.wait_seconds()
+        if wait > 0:
+            st.error(f"Too many wrong passwords. Please wait {wait:.0f} seconds and try again.", icon="⏳")
+        elif auth.verify_password(password, record):
+            throttle.record(True)
+            st.session_state["_authenticated"] = True
+            st.rerun()
+        else:
+            throttle.record(False)
+            time.sleep(0.5)
+            st.error("That password is not right.", icon="🔑")
+    st.stop()

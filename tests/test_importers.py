@@ -72,6 +72,17 @@ def test_zip_found_by_content_under_a_localized_name(tmp_path):
     assert len(batch.sessions) == 4 and len(batch.symptoms) == 2
 
 
+def test_self_closing_workout_without_children(tmp_path):
+    path = tmp_path / "x.xml"
+    path.write_bytes(APPLE.read_bytes().replace(
+        b"</HealthData>",
+        b' <Workout workoutActivityType="HKWorkoutActivityTypeBarre" duration="20" durationUnit="min" sourceName="W" '
+        b'startDate="2024-06-28 08:00:00 +0200" endDate="2024-06-28 08:20:00 +0200"/>\n</HealthData>',
+    ))  # fmt: skip
+    barre = [s for s in read_export("apple-health", path).sessions if s.source_label == "Barre"]
+    assert len(barre) == 1 and barre[0].exercise_type == "pilates" and barre[0].duration_min == 20
+
+
 def test_unknown_workout_type_goes_to_other_keeping_its_label(tmp_path):
     path = tmp_path / "x.xml"
     path.write_bytes(

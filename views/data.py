@@ -8,7 +8,14 @@ import streamlit as st
 
 from backcare import exports, ui
 from backcare.importers import KINDS, read_export
-from backcare.store import apply_batch, diary_tables, load_diary, symptom_records_frame
+from backcare.store import (
+    apply_batch,
+    backup_bytes,
+    diary_tables,
+    load_diary,
+    restore_from,
+    symptom_records_frame,
+)
 
 st.title("Your data")
 st.caption(
@@ -32,6 +39,35 @@ right.download_button(
     key="export_fhir", on_click="ignore", width="stretch",
     help="The standard health-record format: pain (LOINC 72514-3), exercise (73985-4, 55411-3), PEG (91147-9).",
 )  # fmt: skip
+
+st.subheader("Backups")
+st.caption(
+    "backcare keeps one automatic backup per day you use it (the last 14) next to your diary, in a "
+    "backups folder. Download one to keep elsewhere, or restore one if something went wrong."
+)
+b1, b2 = st.columns(2)
+b1.download_button(
+    "Download a backup now", data=lambda: backup_bytes(store), file_name=f"backcare-backup-{date.today().isoformat()}.db",
+    mime="application/vnd.sqlite3", icon="🛟", key="backup_download", on_click="ignore", width="stretch",
+)  # fmt: skip
+with b2.popover("Restore a backup", icon="↩️", width="stretch"):
+    st.caption("Your current diary is saved as a backup first. The file is checked before anything changes.")
+    restore_upload = st.file_uploader("Backup file (.db)", type=["db", "sqlite", "sqlite3"], key="restore_db")
+    sure = st.checkbox("Replace my diary with this backup", key="restore_db_sure")
+    if restore_upload is not None and st.button("Restore", key="restore_db_go", disabled=not sure):
+
+        def restore() -> object:
+            with tempfile.TemporaryDirectory(prefix="backcare-restore-") as folder:
+                source = Path(folder) / "upload.db"
+                source.write_bytes(restore_upload.getvalue())
+                return restore_from(store, source, name=restore_upload.name)
+
+        saved = ui.attempt(restore)
+        if saved is not None:
+            ui.flash(
+                f"Restored {restore_upload.name}. Your previous diary was kept as {Path(str(saved)).name}."
+            )
+            st.rerun()
 
 st.subheader("Import history from another app")
 kind = st.segmented_control(
@@ -75,7 +111,7 @@ if upload is not None:
     if batch is not None:
         with st.container(border=True):
             st.markdown("**Preview (nothing saved yet)**")
-            st.write(batch.describe())
+            st.write(ui.md(batch.describe()))
             preview = batch.preview(ui.type_names())
             if len(preview):
                 st.dataframe(preview, hide_index=True, width="stretch")

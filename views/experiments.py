@@ -50,7 +50,7 @@ def schedule_table(plan: ExperimentPlan) -> pd.DataFrame:
 
 def show_result(plan: ExperimentPlan, result_periods: pd.DataFrame, sentence: str, key: str) -> None:
     """Verdict sentence, per-period chart and the unblinded caveat."""
-    st.markdown(f"**{sentence}**")
+    st.markdown(f"**{ui.md(sentence)}**")
     arm_names = {"A": short_arm(plan, "A", names), "B": short_arm(plan, "B", names)}
     if result_periods["mean_pain"].notna().any():
         ui.chart_with_downloads(
@@ -64,11 +64,13 @@ running = ui.attempt(lambda: experiment_runs.check_stop_rules(store, today))
 if running is not None:
     plan = running.plan
     st.subheader("Your experiment")
-    st.markdown(f"**Question:** {arm_label(plan, 'A', names)} vs {arm_label(plan, 'B', names)}.")
+    st.markdown(
+        f"**Question:** {ui.md(arm_label(plan, 'A', names))} vs {ui.md(arm_label(plan, 'B', names))}."
+    )
     if running.status == "paused":
-        st.error(f"**Paused.** {running.status_reason or ''}", icon="⏸️")
+        st.error(f"**Paused.** {ui.md(running.status_reason or '')}", icon="⏸️")
     else:
-        st.info(experiment_runs.status_line(plan, names, today), icon="🧪")
+        st.info(ui.md(experiment_runs.status_line(plan, names, today)), icon="🧪")
     result = running.result
     adherence = result.adherence
     col1, col2, col3 = st.columns(3)
@@ -179,7 +181,7 @@ if len(past):
             f"{arm_label(old, 'A', names)} vs {short_arm(old, 'B', names)} · from {old.start:%d %b %Y} ({row['status']})"
         ):
             if row["status_reason"]:
-                st.caption(f"Ended: {row['status_reason']}")
+                st.caption(f"Ended: {ui.md(row['status_reason'])}")
             show_result(
                 old,
                 outcome.periods,

@@ -21,7 +21,7 @@ for approach in guide.APPROACHES:
             with st.expander(f"Movements you can log ({len(moves)})"):
                 for move in moves.to_dict("records"):
                     flag = " ⭐" if move["name"] in approach.examples else ""
-                    st.markdown(f"- **{move['name']}**{flag}: {move['description'] or ''}")
+                    st.markdown(f"- **{ui.md(move['name'])}**{flag}: {ui.md(move['description'] or '')}")
         name = types.get(approach.type_key, approach.type_key)
         if st.button(f"Log a {name} session", key=f"guide_log_{approach.type_key}", icon="➕"):
             st.session_state["session_type"] = approach.type_key

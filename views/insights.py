@@ -39,8 +39,8 @@ for row in details.to_dict("records"):
     name = types.get(row["exercise_type"], row["exercise_type"])
     verdict = insights_text.VERDICT_WORDS[row["verdict"]]
     with st.container(border=True):
-        st.markdown(f"**{name}** · {verdict}")
-        st.write(insights_text.effect_sentence(row, name))
+        st.markdown(f"**{ui.md(name)}** · {verdict}")
+        st.write(ui.md(insights_text.effect_sentence(row, name)))
         if row["verdict"] != "not enough data":
             st.caption(insights_text.CAVEAT)
 

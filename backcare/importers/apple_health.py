@@ -177,16 +177,14 @@ def open_export(path: Path, name: str) -> tuple[IO[bytes], int, zipfile.ZipFile 
 
 def _element_end(buffer: bytes, start: int, kind: str) -> int:
     """Index just past the element starting at `start`, or -1 if it is not complete in the buffer."""
-    if kind == "workout":
-        end = buffer.find(WORKOUT_CLOSE, start)
-        return end + len(WORKOUT_CLOSE) if end != -1 else -1
     gt = buffer.find(b">", start)
     if gt == -1:
         return -1
-    if buffer[gt - 1 : gt] == b"/":
+    if buffer[gt - 1 : gt] == b"/":  # self-closing: <Workout .../> or <Record .../>
         return gt + 1
-    end = buffer.find(RECORD_CLOSE, gt)
-    return end + len(RECORD_CLOSE) if end != -1 else -1
+    close = WORKOUT_CLOSE if kind == "workout" else RECORD_CLOSE
+    end = buffer.find(close, gt)
+    return end + len(close) if end != -1 else -1
 
 
 def _next_element(buffer: bytes, pos: int, floor: int) -> tuple[int, str]:

@@ -2,6 +2,13 @@
 
 from typing import Any
 
+from backcare.store.backup import (
+    backup_bytes,
+    backup_to,
+    check_backup_file,
+    daily_backup,
+    restore_from,
+)
 from backcare.store.catalogue import (
     add_exercise_type,
     add_movement,
@@ -66,9 +73,13 @@ __all__ = [
     "add_sessions",
     "all_session_movements",
     "apply_batch",
+    "backup_bytes",
+    "backup_to",
+    "check_backup_file",
     "checkins_frame",
     "count_entries",
     "count_own_entries",
+    "daily_backup",
     "delete_checkins",
     "delete_from_source",
     "delete_global_impressions",
@@ -92,6 +103,7 @@ __all__ = [
     "peg_frame",
     "red_flag_frame",
     "resolve_red_flags",
+    "restore_from",
     "running_experiment",
     "save_checkin",
     "save_checkins",

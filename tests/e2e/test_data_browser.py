@@ -13,13 +13,19 @@ pytestmark = pytest.mark.browser
 APPLE = FIXTURES / "imports" / "apple_health_export_ios16_broken_dtd.xml"
 
 
+def uploader(page):
+    """The import file input (the page has other uploaders for restoring)."""
+    box = page.get_by_test_id("stFileUploader").filter(has_text="Export file")
+    return box.get_by_test_id("stFileUploaderDropzoneInput")
+
+
 def test_upload_preview_and_import_apple_health(browser, make_app, offsite_requests):
     app = make_app()
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     watch_requests(page, offsite_requests)
     page.goto(app.url + "/data")
-    expect(page.get_by_role("heading", name="Your data")).to_be_visible(timeout=30000)
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(APPLE))
+    expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible(timeout=30000)
+    uploader(page).set_input_files(str(APPLE))
     expect(page.get_by_text("Preview (nothing saved yet)")).to_be_visible(timeout=30000)
     expect(page.get_by_text("Found 4 exercise sessions and 2 back-pain records")).to_be_visible()
     with Store(app.db) as store:
@@ -30,7 +36,7 @@ def test_upload_preview_and_import_apple_health(browser, make_app, offsite_reque
     with Store(app.db) as store:
         assert len(sessions_frame(store)) == 4 and len(symptom_records_frame(store)) == 2
     # the same file again adds nothing
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(APPLE))
+    uploader(page).set_input_files(str(APPLE))
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.get_by_text("were already in your diary")).to_be_visible(timeout=30000)
     with Store(app.db) as store:
@@ -42,8 +48,8 @@ def test_wrong_file_gets_a_clear_message(browser, make_app, tmp_path):
     app = make_app()
     page = browser.new_page()
     page.goto(app.url + "/data")
-    expect(page.get_by_role("heading", name="Your data")).to_be_visible(timeout=30000)
+    expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible(timeout=30000)
     bad = tmp_path / "notes.xml"
     bad.write_text("<notes>hello</notes>")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bad))
+    uploader(page).set_input_files(str(bad))
     expect(page.get_by_text("notes.xml: this is not an Apple Health export")).to_be_visible(timeout=30000)
