@@ -209,6 +209,24 @@ PEG_EDITABLE = ["pain", "enjoyment", "activity"]
 IMPRESSION_EDITABLE = ["rating"]
 
 
+def _apply_dated(
+    store: Store,
+    changes: tuple[pd.DataFrame, Mapping[Any, Mapping[str, Any]], Sequence[Mapping[str, Any]], Sequence[int]],
+    build: Any,
+    editable: Sequence[str],
+    delete: Any,
+    save: Any,
+) -> EditSummary:
+    """Validate a one-row-per-date table's edits, then delete and save in one transaction."""
+    original, edited_rows, added_rows, deleted_rows = changes
+    saves, deletions = _dated_changes(original, edited_rows, added_rows, deleted_rows, build, editable)
+    with store.transaction():
+        delete(store, deletions)
+        for item in saves:
+            save(store, item)
+    return EditSummary(len(edited_rows), len(added_rows), len(deletions))
+
+
 def apply_peg_changes(
     store: Store,
     original: pd.DataFrame,
@@ -217,15 +235,11 @@ def apply_peg_changes(
     deleted_rows: Sequence[int],
 ) -> EditSummary:
     """Validate and write PEG-3 edits in one transaction."""
-    saves, deletions = _dated_changes(
-        original, edited_rows, added_rows, deleted_rows,
+    return _apply_dated(
+        store, (original, edited_rows, added_rows, deleted_rows),
         lambda date, pain, enjoyment, activity: peg_from_input(date, pain, enjoyment, activity), PEG_EDITABLE,
+        delete_peg, lambda st, a: save_peg(st, a.date, a.pain, a.enjoyment, a.activity),
     )  # fmt: skip
-    with store.transaction():
-        delete_peg(store, deletions)
-        for answer in saves:
-            save_peg(store, answer.date, answer.pain, answer.enjoyment, answer.activity)
-    return EditSummary(len(edited_rows), len(added_rows), len(deletions))
 
 
 def apply_impression_changes(
@@ -236,12 +250,8 @@ def apply_impression_changes(
     deleted_rows: Sequence[int],
 ) -> EditSummary:
     """Validate and write global-impression edits in one transaction."""
-    saves, deletions = _dated_changes(
-        original, edited_rows, added_rows, deleted_rows,
+    return _apply_dated(
+        store, (original, edited_rows, added_rows, deleted_rows),
         lambda date, rating: impression_from_input(date, rating), IMPRESSION_EDITABLE,
+        delete_global_impressions, lambda st, item: save_global_impression(st, *item),
     )  # fmt: skip
-    with store.transaction():
-        delete_global_impressions(store, deletions)
-        for day, rating in saves:
-            save_global_impression(store, day, rating)
-    return EditSummary(len(edited_rows), len(added_rows), len(deletions))

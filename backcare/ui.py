@@ -145,12 +145,14 @@ def attempt(action: Callable[[], T], where: Any = None) -> T | None:
         return None
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>!~|$#{}])")
+_AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 
 
 def md(text: str) -> str:
-    """Escape text so Streamlit's Markdown shows it literally (no links, images, HTML or formatting)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    """Escape text so Streamlit's Markdown shows it literally: no links, images, HTML, formatting or maths."""
+    escaped = _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    return _AUTOLINK.sub(r"\1\\\2", escaped)
 
 
 def flash(message: str) -> None:

@@ -99,8 +99,16 @@ def test_user_text_is_escaped_in_markdown(db_path):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("views/insights.py").run()
     shown = [m.value for m in at.markdown if "pic" in m.value]
-    assert shown and all("\\!\\[pic\\]\\(http\\://203\\.0\\.113\\.9" in v for v in shown)
+    assert shown and all("\\!\\[pic\\](http\\://203.0.113.9/x.png) \\<b\\>" in v for v in shown)
     assert not any("](http://203.0.113.9" in m.value for m in at.markdown)
+
+
+def test_markdown_escaping_keeps_ordinary_text_readable():
+    from backcare.ui import md
+
+    assert md("Saved: pain 6/10 (Cat-cow, child's pose).") == "Saved: pain 6/10 (Cat-cow, child's pose)."
+    assert md("![x](https://e.vil/p.png)") == "\\!\\[x\\](https\\://e.vil/p.png)"
+    assert md("<script>*b*_i_ $x$ www.e.vil") == "\\<script\\>\\*b\\*\\_i\\_ \\$x\\$ www\\.e.vil"
 
 
 def test_cli_set_password_and_clear(tmp_path):
