@@ -34,8 +34,8 @@ chosen = st.multiselect(
     key="report_sections",
 )
 options = ReportOptions(start, end, name.strip(), frozenset(chosen))
-inputs = report_inputs(ui.get_store())
-content = build_content(inputs, options)
+inputs = ui.memo("report_inputs", lambda: report_inputs(ui.get_store()))
+content = ui.memo("report_content", lambda: build_content(inputs, options), options)
 
 with st.container(border=True):
     st.markdown(f"**Summary preview: {ui.format_day(start)} to {ui.format_day(end)}**")
