@@ -6,7 +6,7 @@ row. Otherwise all changes go to the database in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -209,49 +209,40 @@ PEG_EDITABLE = ["pain", "enjoyment", "activity"]
 IMPRESSION_EDITABLE = ["rating"]
 
 
-def _apply_dated(
-    store: Store,
-    changes: tuple[pd.DataFrame, Mapping[Any, Mapping[str, Any]], Sequence[Mapping[str, Any]], Sequence[int]],
-    build: Any,
-    editable: Sequence[str],
-    delete: Any,
-    save: Any,
-) -> EditSummary:
-    """Validate a one-row-per-date table's edits, then delete and save in one transaction."""
-    original, edited_rows, added_rows, deleted_rows = changes
-    saves, deletions = _dated_changes(original, edited_rows, added_rows, deleted_rows, build, editable)
-    with store.transaction():
-        delete(store, deletions)
-        for item in saves:
-            save(store, item)
-    return EditSummary(len(edited_rows), len(added_rows), len(deletions))
+def dated_table_editor(
+    build: Any, editable: Sequence[str], delete: Any, save: Any
+) -> Callable[..., EditSummary]:
+    """An ``apply_*_changes`` function for a one-row-per-date table (PEG, global impression):
+    validate every edited and added row with ``build``, then delete and save in one transaction."""
+
+    def apply(
+        store: Store,
+        original: pd.DataFrame,
+        edited_rows: Mapping[Any, Mapping[str, Any]],
+        added_rows: Sequence[Mapping[str, Any]],
+        deleted_rows: Sequence[int],
+    ) -> EditSummary:
+        saves, deletions = _dated_changes(original, edited_rows, added_rows, deleted_rows, build, editable)
+        with store.transaction():
+            delete(store, deletions)
+            for item in saves:
+                save(store, item)
+        return EditSummary(len(edited_rows), len(added_rows), len(deletions))
+
+    return apply
 
 
-def apply_peg_changes(
-    store: Store,
-    original: pd.DataFrame,
-    edited_rows: Mapping[Any, Mapping[str, Any]],
-    added_rows: Sequence[Mapping[str, Any]],
-    deleted_rows: Sequence[int],
-) -> EditSummary:
-    """Validate and write PEG-3 edits in one transaction."""
-    return _apply_dated(
-        store, (original, edited_rows, added_rows, deleted_rows),
-        lambda date, pain, enjoyment, activity: peg_from_input(date, pain, enjoyment, activity), PEG_EDITABLE,
-        delete_peg, lambda st, a: save_peg(st, a.date, a.pain, a.enjoyment, a.activity),
-    )  # fmt: skip
-
-
-def apply_impression_changes(
-    store: Store,
-    original: pd.DataFrame,
-    edited_rows: Mapping[Any, Mapping[str, Any]],
-    added_rows: Sequence[Mapping[str, Any]],
-    deleted_rows: Sequence[int],
-) -> EditSummary:
-    """Validate and write global-impression edits in one transaction."""
-    return _apply_dated(
-        store, (original, edited_rows, added_rows, deleted_rows),
-        lambda date, rating: impression_from_input(date, rating), IMPRESSION_EDITABLE,
-        delete_global_impressions, lambda st, item: save_global_impression(st, *item),
-    )  # fmt: skip
+# Validate and write PEG-3 edits in one transaction.
+apply_peg_changes = dated_table_editor(
+    lambda date, pain, enjoyment, activity: peg_from_input(date, pain, enjoyment, activity),
+    PEG_EDITABLE,
+    delete_peg,
+    lambda store, answer: save_peg(store, answer.date, answer.pain, answer.enjoyment, answer.activity),
+)
+# Validate and write global-impression edits in one transaction.
+apply_impression_changes = dated_table_editor(
+    lambda date, rating: impression_from_input(date, rating),
+    IMPRESSION_EDITABLE,
+    delete_global_impressions,
+    lambda store, item: save_global_impression(store, *item),
+)
