@@ -335,7 +335,13 @@ def session_from_input(**raw: Any) -> Session:
         "source_label": attempt(clean_text, raw.get("source_label"), "Original label", 200),
     }
     movements: list[MovementLog] = []
-    for item in raw.get("movements") or ():
+    raw_moves = raw.get("movements") or ()
+    if isinstance(raw_moves, str | Mapping | MovementLog):
+        raw_moves = [raw_moves]
+    elif not isinstance(raw_moves, list | tuple):
+        problems.append("Movements are not understood: give a list of movement names.")
+        raw_moves = ()
+    for item in raw_moves:
         log = attempt(movement_from_input, item)
         if log is not None:
             movements.append(log)

@@ -4,7 +4,8 @@ Codes (design notes, section 4): pain LOINC 72514-3 (0-10 numeric rating, self-r
 survey); exercise activity 73985-4 with a valueCodeableConcept (LOINC answer codes where one
 exists, plus backcare's own CodeSystem for every type, e.g. Pilates and yoga, which LOINC lacks);
 exercise duration 55411-3 in UCUM minutes; PEG mean score 91147-9 with the three items as text
-components (the item codes' mapping is not verified, so none are claimed).
+components (the item codes' mapping is not verified, so none are claimed); the monthly global
+impression under backcare's own code (it is backcare's own question).
 """
 
 from __future__ import annotations
@@ -33,6 +34,12 @@ PAIN_CODE = {
 ACTIVITY_CODE = {"system": LOINC, "code": "73985-4", "display": "Exercise activity"}
 DURATION_CODE = {"system": LOINC, "code": "55411-3", "display": "Exercise duration"}
 PEG_CODE = {"system": LOINC, "code": "91147-9", "display": "Mean score [PEG]"}
+# backcare's own question (not the licensed PGIC), so its own code system rather than a LOINC code.
+IMPRESSION_CODE = {
+    "system": "urn:backcare:fhir:CodeSystem:questionnaire",
+    "code": "global-impression",
+    "display": "Global impression of change",
+}
 LOINC_ACTIVITY_ANSWERS = {
     "walking": ("LA11834-1", "Walking"), "cycling": ("LA11837-4", "Bicycling"),
     "swimming": ("LA11838-2", "Swimming"), "strength": ("LA11839-0", "Weights"),
@@ -124,6 +131,14 @@ def build_bundle(
             "code": {"coding": [PEG_CODE], "text": "PEG-3 mean score (0-10)"}, "subject": subject,
             "effectiveDateTime": day, "valueQuantity": {"value": float(r["score"]), "unit": "{score}", "system": UCUM, "code": "{score}"},
             "component": [{"code": {"text": text}, "valueInteger": int(v)} for text, v in items],
+        }})  # fmt: skip
+
+    for r in within(tables.impressions).to_dict("records"):
+        day = _day(r["date"])
+        entries.append({"fullUrl": _urn("impression", day), "resource": {
+            "resourceType": "Observation", "status": "final", "category": _category("survey", "Survey"),
+            "code": {"coding": [IMPRESSION_CODE], "text": "Overall change since starting the diary (-3 much worse to +3 much better)"},
+            "subject": subject, "performer": [subject], "effectiveDateTime": day, "valueInteger": int(r["rating"]),
         }})  # fmt: skip
 
     return {
