@@ -29,13 +29,13 @@ def report_charts(content: ReportContent, checkins: Any, sessions: Any) -> dict[
     if len(in_checkins):
         series, resolution = analysis.pain_series(checkins, start, end)
         baseline = content.change.baseline_mean if content.change else None
-        chart = charts.pain_trend(series, in_sessions, content.type_names, baseline, resolution, height=190)
+        chart = charts.pain_trend(series, in_sessions, content.type_names, baseline, resolution, height=160)
         out["pain"] = _svg_uri(chart.properties(width=640))
     if len(in_sessions):
         weekly = charts.weekly_minutes_chart(
             analysis.weekly_minutes(in_sessions, start, end), content.type_names
         )
-        out["minutes"] = _svg_uri(weekly.properties(width=640, height=120))
+        out["minutes"] = _svg_uri(weekly.properties(width=640, height=150))
     return out
 
 
