@@ -26,7 +26,7 @@ def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChar
     df = with_type_names(effects.dropna(subset=["estimate"]), type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_days_with'])} days)", axis=1)
     x = alt.X("estimate:Q", title="Difference in next-day pain (points; left = lower pain)")
-    y = alt.Y("label:N", title=None, sort=None)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
         alt.Tooltip("estimate:Q", title="Difference", format="+.2f"),
@@ -85,7 +85,7 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
     """Mean change in pain from just before to just after sessions, per type, with 95% intervals."""
     df = with_type_names(immediate, type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_sessions'])} sessions)", axis=1)
-    y = alt.Y("label:N", title=None, sort=None)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     colour = alt.Color("type_name:N", scale=type_color_scale(type_names), legend=None)
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
