@@ -240,7 +240,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "csv":
         return _import_csv(args, Path(args.path))
     from backcare.importers import read_export
-    from backcare.store import apply_batch, movement_names, type_names
+    from backcare.store import already_imported, apply_batch, movement_names, type_names
 
     with open_store(args) as store:
         catalogue = movement_names(store)
@@ -251,7 +251,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             catalogue=catalogue,
             progress=progress_printer("Reading"),
         )
-        print(batch.describe())
+        print(batch.describe(already_imported(store, batch)))
         for row in batch.preview(type_names(store)):
             print(
                 f"  {row['Exercise']:<24} {row['Sessions']:>5} sessions {row['Minutes']:>7} min  {row['From']} to {row['To']}"

@@ -12,6 +12,7 @@ from backcare.importers import read_export
 from backcare.importers.strength_csv import match_movement, parse_duration
 from backcare.store import (
     Store,
+    already_imported,
     apply_batch,
     movements,
     session_movements,
@@ -95,9 +96,10 @@ def test_unknown_workout_type_goes_to_other_keeping_its_label(tmp_path):
 def test_import_is_idempotent_and_overlapping_exports_add_nothing_twice(store, tmp_path):
     first = apply_batch(store, read_export("apple-health", APPLE))
     assert (first.sessions_added, first.symptoms_added) == (4, 2)
-    again = apply_batch(
-        store, read_export("apple-health", apple_zip(tmp_path, "apple_health_export/export.xml"))
-    )
+    second = read_export("apple-health", apple_zip(tmp_path, "apple_health_export/export.xml"))
+    assert already_imported(store, second) == (4, 2)
+    assert "6 of them are already in your diary from an earlier import; 0 are new." in second.describe((4, 2))
+    again = apply_batch(store, second)
     assert (again.sessions_added, again.sessions_already_there, again.symptoms_added) == (0, 4, 0)
     assert len(sessions_frame(store)) == 4 and len(symptom_records_frame(store)) == 2
 

@@ -9,6 +9,7 @@ import streamlit as st
 from backcare import exports, ui
 from backcare.importers import KINDS, read_export
 from backcare.store import (
+    already_imported,
     apply_batch,
     backup_bytes,
     diary_tables,
@@ -111,7 +112,7 @@ if upload is not None:
     if batch is not None:
         with st.container(border=True):
             st.markdown("**Preview (nothing saved yet)**")
-            st.write(ui.md(batch.describe()))
+            st.write(ui.md(batch.describe(already_imported(store, batch))))
             preview = batch.preview(ui.type_names())
             if len(preview):
                 st.dataframe(preview, hide_index=True, width="stretch")

@@ -56,8 +56,9 @@ class ImportBatch:
         ]
         return sorted(rows, key=lambda row: -int(str(row["Sessions"])))
 
-    def describe(self) -> str:
-        """One plain paragraph: what will be added and what is skipped and why."""
+    def describe(self, already: tuple[int, int] = (0, 0)) -> str:
+        """One plain paragraph: what will be added and what is skipped and why (``already``: sessions and
+        records found in the diary from an earlier import, which will not be added again)."""
         parts = [f"{len(self.sessions)} exercise session{'s' if len(self.sessions) != 1 else ''}"]
         if self.symptoms:
             parts.append(
@@ -69,6 +70,11 @@ class ImportBatch:
             last = max(s.date for s in self.sessions)
             text += f", from {first:%d %b %Y} to {last:%d %b %Y}"
         text += "."
+        if any(already):
+            new = len(self.sessions) - already[0] + len(self.symptoms) - already[1]
+            text += (
+                f" {sum(already)} of them are already in your diary from an earlier import; {new} are new."
+            )
         if self.skipped:
             reasons = "; ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
             text += f" Skipped: {reasons}."

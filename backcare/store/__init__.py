@@ -36,7 +36,7 @@ from backcare.store.experiments import (
     set_experiment_status,
     start_experiment,
 )
-from backcare.store.imports import apply_batch, symptom_records_frame
+from backcare.store.imports import already_imported, apply_batch, symptom_records_frame
 from backcare.store.questionnaires import (
     delete_global_impressions,
     delete_peg,
@@ -72,6 +72,7 @@ __all__ = [
     "add_session",
     "add_sessions",
     "all_session_movements",
+    "already_imported",
     "apply_batch",
     "backup_bytes",
     "backup_to",

@@ -53,3 +53,19 @@ def symptom_records_frame(store: Store) -> pd.DataFrame:
     return store.frame(
         "SELECT date, time, symptom, value, scale, source FROM symptom_records ORDER BY date DESC, time DESC"
     )
+
+
+def already_imported(store: Store, batch: ImportBatch) -> tuple[int, int]:
+    """How many of the batch's sessions and symptom records are already in the diary (same source ids)."""
+    sessions = {
+        row["source_id"]
+        for row in store.rows("SELECT source_id FROM sessions WHERE source = ?", [batch.source])
+    }
+    records = {
+        row["source_id"]
+        for row in store.rows("SELECT source_id FROM symptom_records WHERE source = ?", [batch.source])
+    }
+    return (
+        sum(1 for s in batch.sessions if s.source_id in sessions),
+        sum(1 for r in batch.symptoms if r.source_id in records),
+    )
