@@ -53,3 +53,33 @@ def test_wrong_file_gets_a_clear_message(browser, make_app, tmp_path):
     bad.write_text("<notes>hello</notes>")
     uploader(page).set_input_files(str(bad))
     expect(page.get_by_text("notes.xml: this is not an Apple Health export")).to_be_visible(timeout=30000)
+
+
+def test_backup_download_and_restore_from_the_page(browser, make_app, tmp_path):
+    from backcare.models import checkin_from_input
+    from backcare.store import checkins_frame, save_checkin
+
+    app = make_app()
+    with Store(app.db) as store:
+        save_checkin(store, checkin_from_input(date="2026-03-01", pain=6, notes="kept in the backup"))
+    page = browser.new_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
+    page.goto(app.url + "/data")
+    expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible(timeout=30000)
+    wait_idle(page)
+    with page.expect_download(timeout=30000) as info:
+        page.get_by_role("button", name="Download a backup now").click()
+    backup = tmp_path / info.value.suggested_filename
+    info.value.save_as(backup)
+    assert backup.read_bytes()[:16] == b"SQLite format 3\x00"
+    with Store(app.db) as store:  # a change after the backup, which the restore must undo
+        save_checkin(store, checkin_from_input(date="2026-03-02", pain=9, notes="made after the backup"))
+    page.get_by_role("button", name="Restore a backup").click()
+    box = page.get_by_test_id("stFileUploader").filter(has_text="Backup file")
+    box.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(backup))
+    wait_idle(page)
+    page.get_by_text("Replace my diary with this backup").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Restore", exact=True).click()
+    expect(page.get_by_text("Your previous diary was kept as")).to_be_visible(timeout=30000)
+    with Store(app.db) as store:
+        assert checkins_frame(store)["notes"].tolist() == ["kept in the backup"]
