@@ -406,3 +406,13 @@ def gate() -> None:
             time.sleep(0.5)
             st.error("That password is not right.", icon="🔑")
     st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_report_engines() -> None:
+    """Once per process, in the background: start the chart and PDF engines before the first download."""
+    import threading
+
+    from backcare.reports.pdf import warm_up
+
+    threading.Thread(target=warm_up, name="backcare-warm-up", daemon=True).start()

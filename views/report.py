@@ -17,6 +17,7 @@ st.caption(
     "A clear PDF of your diary: a one-page summary a clinician can read in a minute, then the details you "
     "choose. It is made on this computer; nothing is sent anywhere."
 )
+ui.warm_report_engines()
 checkins = ui.checkins()
 if checkins.empty:
     st.info(

@@ -66,3 +66,13 @@ def render_pdf(
 def report_file_name(start: date, end: date) -> str:
     """File name such as 'backcare-report-2026-01-01-to-2026-03-31.pdf'."""
     return f"backcare-report-{start.isoformat()}-to-{end.isoformat()}.pdf"
+
+
+def warm_up() -> None:
+    """Start the chart engine and WeasyPrint once (about 1.5 s), so the first real report is fast."""
+    import altair as alt
+    import pandas as pd
+    from weasyprint import HTML
+
+    chart_export.to_svg(alt.Chart(pd.DataFrame({"x": [0, 1]})).mark_line().encode(x="x:Q", y="x:Q"))
+    HTML(string="<p>backcare</p>").write_pdf()
