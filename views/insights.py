@@ -77,15 +77,19 @@ else:
     st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
 
 st.subheader("More or less exercise in a week")
-weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions))
+DOSE_WEEKS = 104  # the last two years: older weeks say little about the person today
+weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions).tail(DOSE_WEEKS))
 if len(weeks) < 6:
     st.info("This view appears once at least six weeks have four or more logged days.", icon="📆")
 else:
     ui.chart_with_downloads(
-        lambda: charts.dose_chart(weeks), "weekly minutes and pain", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_dose",
+        lambda: charts.dose_chart(weeks), "weekly minutes and pain", weeks["week"].min().date(),
+        weeks["week"].max().date(), "dl_dose",
     )  # fmt: skip
-    st.caption("Each dot is a week. The dashed line is a straight-line summary, an association only.")
+    st.caption(
+        "Each dot is a week (up to the last two years). The dashed line is a straight-line summary, "
+        "an association only."
+    )
 
 with st.expander("How this is computed"):
     thresholds = analysis.Thresholds()
