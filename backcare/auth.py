@@ -10,9 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import secrets
-import stat
 import threading
 import time
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from backcare.errors import ValidationError
+from backcare.private_files import write_private
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_LENGTH = 8
@@ -53,12 +52,7 @@ def save_record(path: Path, record: dict[str, Any] | None) -> None:
     if record is None:
         path.unlink(missing_ok=True)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_suffix(".tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, stat.S_IRUSR | stat.S_IWUSR)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(record, handle)
-    os.replace(temp, path)
+    write_private(path, json.dumps(record).encode())
 
 
 def load_record(path: Path) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from backcare import config
 from backcare.errors import BackcareError
 from backcare.models import checkin_from_input, session_from_input
+from backcare.private_files import write_private
 from backcare.store import Store, add_session, save_checkin
 
 Handler = Callable[[argparse.Namespace], int]
@@ -305,26 +306,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         data = export_zip(tables, start, end)
     else:
         data = bundle_json(build_bundle(tables, start=start, end=end, name=args.name or "")).encode("utf-8")
-    _write_private(out, data)
+    write_private(out, data)
     print(f"Wrote {out} ({len(data) / 1024:.0f} KB).")
     return 0
-
-
-def _write_private(out: Any, data: bytes) -> None:
-    """Write a file only the owner can read, atomically (a temp file renamed into place)."""
-    import os
-    import tempfile
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=out.parent, prefix=".backcare-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as f:
-            f.write(data)
-        os.replace(temp, out)
-    except BaseException:
-        if os.path.exists(temp):
-            os.unlink(temp)
-        raise
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -341,7 +325,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         inputs = report_inputs(store)
     content = build_content(inputs, ReportOptions(start, end, args.name or "", sections))
     pdf = render_pdf(content, inputs.checkins, inputs.sessions)
-    _write_private(Path(args.out), pdf)
+    write_private(Path(args.out), pdf)
     print(f"Wrote {args.out}: report for {start} to {end}.")
     return 0
 

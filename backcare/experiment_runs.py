@@ -5,10 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from backcare.analysis.experiment import INTERVAL_LEVEL, ExperimentResult, experiment_result
 from backcare.experiments import FLARE_RISE, ExperimentPlan, day_status, short_arm, sustained_flare
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 from backcare.store import (
     Store,
     checkins_frame,
@@ -48,13 +52,22 @@ class RunningExperiment:
     result: ExperimentResult
 
 
-def check_stop_rules(store: Store, today: date | None = None) -> RunningExperiment | None:
-    """Load the running experiment, pause it if a stop rule fired, and return it with its result."""
+def check_stop_rules(
+    store: Store,
+    today: date | None = None,
+    *,
+    checkins: pd.DataFrame | None = None,
+    sessions: pd.DataFrame | None = None,
+) -> RunningExperiment | None:
+    """Load the running experiment, pause it if a stop rule fired, and return it with its result.
+
+    Pages pass their cached check-in and session frames; without them they are read from the store."""
     row = running_experiment(store)
     if row is None:
         return None
     plan: ExperimentPlan = row["plan"]
-    checkins = checkins_frame(store)
+    if checkins is None:
+        checkins = checkins_frame(store)
     status, reason = row["status"], row["status_reason"]
     if status == "active":
         resumed = date.fromisoformat(row["resumed_on"]) if row["resumed_on"] else None
@@ -62,7 +75,9 @@ def check_stop_rules(store: Store, today: date | None = None) -> RunningExperime
         if reason:
             set_experiment_status(store, row["id"], "paused", reason)
             status = "paused"
-    result = experiment_result(plan, checkins, sessions_frame(store), today=today)
+    if sessions is None:
+        sessions = sessions_frame(store)
+    result = experiment_result(plan, checkins, sessions, today=today)
     return RunningExperiment(row["id"], status, reason, plan, result)
 
 

@@ -55,10 +55,7 @@ def _daily_backup(path: str, day: date) -> None:
 
 def get_store() -> Store:
     """The Store for the active database (one per process and file, shared by all sessions)."""
-    path = str(active_db_path())
-    if not st.session_state.get(DEMO_KEY):
-        _daily_backup(path, date.today())
-    return _open_store(path)
+    return _open_store(str(active_db_path()))
 
 
 def revision() -> int:
@@ -72,64 +69,59 @@ def revision() -> int:
 # derived frames independent; callers must never assign into these frames in place.
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _load_checkins(path: str, rev: int) -> pd.DataFrame:
-    return store.checkins_frame(_open_store(path))
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _load_shared(reader: str, path: str, rev: int) -> Any:
+    return getattr(store, reader)(_open_store(path))
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _load_sessions(path: str, rev: int) -> pd.DataFrame:
-    return store.sessions_frame(_open_store(path))
+# Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
+@st.cache_data(show_spinner=False, max_entries=32)
+def _load_copied(reader: str, path: str, rev: int) -> Any:
+    return getattr(store, reader)(_open_store(path))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load_types(path: str, rev: int) -> dict[str, str]:
-    return store.type_names(_open_store(path))
+def _shared(reader: str) -> Any:
+    return _load_shared(reader, str(active_db_path()), revision())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load_movements(path: str, rev: int) -> pd.DataFrame:
-    return store.movements(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load_peg(path: str, rev: int) -> pd.DataFrame:
-    return store.peg_frame(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _load_impressions(path: str, rev: int) -> pd.DataFrame:
-    return store.global_impression_frame(_open_store(path))
+def _copied(reader: str) -> Any:
+    return _load_copied(reader, str(active_db_path()), revision())
 
 
 def peg() -> pd.DataFrame:
     """Weekly PEG-3 answers with scores (cached until the next write)."""
-    return _load_peg(str(active_db_path()), revision())
+    result: pd.DataFrame = _copied("peg_frame")
+    return result
 
 
 def impressions() -> pd.DataFrame:
     """Monthly global-impression answers (cached until the next write)."""
-    return _load_impressions(str(active_db_path()), revision())
+    result: pd.DataFrame = _copied("global_impression_frame")
+    return result
 
 
 def checkins() -> pd.DataFrame:
     """All check-ins of the active database (cached until the next write)."""
-    return _load_checkins(str(active_db_path()), revision())
+    result: pd.DataFrame = _shared("checkins_frame")
+    return result
 
 
 def sessions() -> pd.DataFrame:
     """All sessions of the active database (cached until the next write)."""
-    return _load_sessions(str(active_db_path()), revision())
+    result: pd.DataFrame = _shared("sessions_frame")
+    return result
 
 
 def type_names() -> dict[str, str]:
     """Exercise type key -> display name (cached until the next write)."""
-    return _load_types(str(active_db_path()), revision())
+    result: dict[str, str] = _copied("type_names")
+    return result
 
 
 def movement_catalogue() -> pd.DataFrame:
     """The movement catalogue (cached until the next write)."""
-    return _load_movements(str(active_db_path()), revision())
+    result: pd.DataFrame = _copied("movements")
+    return result
 
 
 # -- running actions -----------------------------------------------------------------------------
@@ -171,7 +163,10 @@ def show_flash() -> None:
 
 
 def sidebar() -> None:
-    """Sidebar shared by every page: demo-mode banner and the not-medical-advice note."""
+    """Sidebar shared by every page (run once per rerun by app.py): demo-mode banner, the
+    not-medical-advice note, and the day's automatic backup of the person's own diary."""
+    if not st.session_state.get(DEMO_KEY):
+        _daily_backup(str(own_db_path()), date.today())
     with st.sidebar:
         if st.session_state.get(DEMO_KEY):
             st.info(
@@ -296,7 +291,9 @@ def experiment_banner() -> None:
     """On Today and Dashboard: where the running experiment stands, or why it is paused."""
     from backcare import experiment_runs
 
-    running = attempt(lambda: experiment_runs.check_stop_rules(get_store()))
+    running = attempt(
+        lambda: experiment_runs.check_stop_rules(get_store(), checkins=checkins(), sessions=sessions())
+    )
     if running is None:
         return
     if running.status == "paused":

@@ -10,6 +10,7 @@ from backcare.analysis import experiment_result
 from backcare.experiments import (
     ExperimentPlan,
     arm_label,
+    day_status,
     schedule,
     schedule_ics,
     short_arm,
@@ -60,7 +61,9 @@ def show_result(plan: ExperimentPlan, result_periods: pd.DataFrame, sentence: st
     st.caption(experiment_runs.UNBLINDED)
 
 
-running = ui.attempt(lambda: experiment_runs.check_stop_rules(store, today))
+running = ui.attempt(
+    lambda: experiment_runs.check_stop_rules(store, today, checkins=ui.checkins(), sessions=ui.sessions())
+)
 if running is not None:
     plan = running.plan
     st.subheader("Your experiment")
@@ -74,7 +77,7 @@ if running is not None:
     result = running.result
     adherence = result.adherence
     col1, col2, col3 = st.columns(3)
-    col1.metric("Day", f"{min(max((today - plan.start).days + 1, 0), plan.total_days)} of {plan.total_days}")
+    col1.metric("Day", f"{min(day_status(plan, today).day_number, plan.total_days)} of {plan.total_days}")
     col2.metric("Plan followed so far", "-" if pd.isna(adherence) else f"{adherence:.0%}")
     col3.metric("Completed pairs", f"{result.completed_pairs} of {plan.pairs}")
     show_result(plan, result.periods, experiment_runs.result_sentence(plan, result, names), "dl_running")

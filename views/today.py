@@ -10,7 +10,6 @@ from backcare.store import (
     get_checkin,
     last_answer_dates,
     last_pain,
-    last_screening_date,
     save_checkin,
     save_global_impression,
     save_peg,
@@ -36,7 +35,7 @@ if ui.is_empty() and not st.session_state.get(ui.DEMO_KEY):
 
 today = date.today()
 answered = last_answer_dates(ui.get_store())
-if last_screening_date(ui.get_store()) is None and not st.session_state.get(ui.DEMO_KEY):
+if answered["screening"] is None and not st.session_state.get(ui.DEMO_KEY):
     with st.expander("Before you go on: a one-minute safety check", expanded=True, icon="🩺"):
         st.caption(
             "A few symptoms with back pain need a doctor quickly. Tick any you have had in the past week."
@@ -160,6 +159,9 @@ if questionnaires.peg_due(answered["peg"], today) and not ui.is_empty():
             ):
                 ui.flash(f"Weekly answers saved: PEG score {answer.score:.1f}.")
                 st.rerun()
+
+# Weekly safety check, a week after the last one (a new person answers the first-run one above).
+if answered["screening"] is not None and questionnaires.peg_due(answered["screening"], today):
     ui.red_flag_checklist("weekly_safety")
 
 if questionnaires.impression_due(answered["first"], answered["impression"], today):

@@ -12,6 +12,7 @@ import csv
 import io
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -99,15 +100,15 @@ class _Workout:
     rpe: list[float] = field(default_factory=list)
 
 
-def _session(w: _Workout, source: str, skipped: dict[str, int]) -> Session | None:
+def _session(w: _Workout, source: str, skipped: Counter[str]) -> Session | None:
     if not plausible_day(w.start.date()):
-        skipped["workouts with impossible dates"] = skipped.get("workouts with impossible dates", 0) + 1
+        skipped["workouts with impossible dates"] += 1
         return None
-    minutes = w.minutes if w.minutes is not None else None
+    minutes = w.minutes
     if minutes is None or minutes < 1:
         minutes = max(1, min(600, 5 * len(w.sets)))  # no duration in the file: a modest estimate
     if minutes > 600:
-        skipped["workouts longer than 10 hours"] = skipped.get("workouts longer than 10 hours", 0) + 1
+        skipped["workouts longer than 10 hours"] += 1
         return None
     rpe = round(max(w.rpe)) if w.rpe else None
     return Session(
@@ -124,16 +125,6 @@ def _session(w: _Workout, source: str, skipped: dict[str, int]) -> Session | Non
     )
 
 
-def _finish(batch: ImportBatch, workouts: dict[tuple[datetime, str], _Workout]) -> ImportBatch:
-    skipped: dict[str, int] = {}
-    for w in workouts.values():
-        session = _session(w, batch.source, skipped)
-        if session is not None:
-            batch.sessions.append(session)
-    batch.skipped.update(skipped)
-    return batch
-
-
 def _set(movement: str, reps: float | None, weight_kg: float | None) -> MovementLog:
     return MovementLog(
         name=movement,
@@ -141,6 +132,53 @@ def _set(movement: str, reps: float | None, weight_kg: float | None) -> Movement
         reps=int(reps) if reps and 0 < reps <= 1000 else None,
         weight_kg=round(weight_kg, 2) if weight_kg and 0 < weight_kg <= 1000 else None,
     )
+
+
+@dataclass(frozen=True)
+class _SetRow:
+    """One set as an app's CSV row describes it, units already converted to kg."""
+
+    start: datetime
+    title: str
+    minutes: int | None
+    notes: str
+    exercise: str
+    reps: float | None
+    kg: float | None
+    rpe: float | None
+
+
+RowParser = Callable[[dict[str, str], int, Counter[str]], _SetRow | None]
+
+
+def _read_sets(
+    data: bytes, name: str, app: str, columns: set[str], parse: RowParser, catalogue: Iterable[str],
+    progress: Callable[[int, int], None],
+) -> ImportBatch:  # fmt: skip
+    """Shared by Strong and Hevy: parse rows, group sets into workouts by start time and title."""
+    rows = _rows(data, name, columns, app)
+    names = list(catalogue)
+    batch = ImportBatch(app.lower(), name)
+    workouts: dict[tuple[datetime, str], _Workout] = {}
+    for done, (line, row) in enumerate(rows, start=1):
+        parsed = parse(row, line, batch.skipped)
+        if parsed is not None:
+            key = (parsed.start, parsed.title)
+            if key not in workouts:
+                workouts[key] = _Workout(parsed.start, parsed.title, parsed.minutes, parsed.notes)
+            workout = workouts[key]
+            workout.notes = workout.notes or parsed.notes
+            workout.sets.append(_set(match_movement(parsed.exercise, names), parsed.reps, parsed.kg))
+            if parsed.rpe is not None:
+                workout.rpe.append(parsed.rpe)
+        if done % 500 == 0:
+            progress(done, len(rows))
+    progress(len(rows), len(rows))
+    for workout in workouts.values():
+        session = _session(workout, batch.source, batch.skipped)
+        if session is not None:
+            batch.sessions.append(session)
+    return batch
 
 
 def read_strong(
@@ -152,14 +190,11 @@ def read_strong(
     progress: Callable[[int, int], None] = lambda d, t: None,
 ) -> ImportBatch:
     """Read a Strong CSV export; `unit` ('kg' or 'lb') is required when any set has a weight."""
-    rows = _rows(data, name, STRONG_COLUMNS, "Strong")
-    names = list(catalogue)
-    batch = ImportBatch("strong", name)
-    workouts: dict[tuple[datetime, str], _Workout] = {}
-    for done, (line, row) in enumerate(rows, start=1):
+
+    def parse(row: dict[str, str], line: int, skipped: Counter[str]) -> _SetRow | None:
         if row.get("Set Order", "").lower().startswith("rest"):
-            batch.skipped["rest-timer rows"] += 1
-            continue
+            skipped["rest-timer rows"] += 1
+            return None
         try:
             start = datetime.strptime(row["Date"], "%Y-%m-%d %H:%M:%S")
         except ValueError:
@@ -172,26 +207,20 @@ def read_strong(
                 f"{name}: Strong exports do not say whether weights are in kg or lb. Choose the unit you use in Strong."
             )
         if not row.get("Exercise Name"):
-            batch.skipped["sets without an exercise name"] += 1
-            continue
-        title = row.get("Workout Name", "") or "Strong workout"
-        key = (start, title)
-        if key not in workouts:
-            workouts[key] = _Workout(
-                start, title, parse_duration(row.get("Duration", "")), row.get("Workout Notes", "")
-            )
-        workout = workouts[key]
-        if not workout.notes and row.get("Workout Notes"):
-            workout.notes = row["Workout Notes"]
-        reps = _float(row.get("Reps", ""), "reps", name, line)
-        kg = weight * (LB_TO_KG if unit == "lb" else 1.0) if weight else None
-        workout.sets.append(_set(match_movement(row["Exercise Name"], names), reps, kg))
-        if (rpe := _float(row.get("RPE", ""), "RPE", name, line)) is not None:
-            workout.rpe.append(rpe)
-        if done % 500 == 0:
-            progress(done, len(rows))
-    progress(len(rows), len(rows))
-    return _finish(batch, workouts)
+            skipped["sets without an exercise name"] += 1
+            return None
+        return _SetRow(
+            start=start,
+            title=row.get("Workout Name", "") or "Strong workout",
+            minutes=parse_duration(row.get("Duration", "")),
+            notes=row.get("Workout Notes", ""),
+            exercise=row["Exercise Name"],
+            reps=_float(row.get("Reps", ""), "reps", name, line),
+            kg=weight * (LB_TO_KG if unit == "lb" else 1.0) if weight else None,
+            rpe=_float(row.get("RPE", ""), "RPE", name, line),
+        )
+
+    return _read_sets(data, name, "Strong", STRONG_COLUMNS, parse, catalogue, progress)
 
 
 def _hevy_time(text: str, name: str, line: int) -> datetime:
@@ -211,31 +240,27 @@ def read_hevy(
     progress: Callable[[int, int], None] = lambda d, t: None,
 ) -> ImportBatch:
     """Read a Hevy CSV export (weights in kg or lb as named by the weight column)."""
-    rows = _rows(data, name, HEVY_COLUMNS, "Hevy")
-    names = list(catalogue)
-    batch = ImportBatch("hevy", name)
-    workouts: dict[tuple[datetime, str], _Workout] = {}
-    for done, (line, row) in enumerate(rows, start=1):
+
+    def parse(row: dict[str, str], line: int, skipped: Counter[str]) -> _SetRow | None:
         if not row.get("exercise_title"):
-            batch.skipped["sets without an exercise name"] += 1
-            continue
+            skipped["sets without an exercise name"] += 1
+            return None
         start = _hevy_time(row["start_time"], name, line)
         end = _hevy_time(row["end_time"], name, line) if row.get("end_time") else None
-        title = row.get("title", "") or "Hevy workout"
-        key = (start, title)
-        if key not in workouts:
-            minutes = round((end - start).total_seconds() / 60) if end else None
-            workouts[key] = _Workout(start, title, minutes, row.get("description", ""))
         if "weight_lbs" in row:
             pounds = _float(row["weight_lbs"], "weight", name, line)
             kg = pounds * LB_TO_KG if pounds else None
         else:
             kg = _float(row.get("weight_kg", ""), "weight", name, line)
-        reps = _float(row.get("reps", ""), "reps", name, line)
-        workouts[key].sets.append(_set(match_movement(row["exercise_title"], names), reps, kg))
-        if (rpe := _float(row.get("rpe", ""), "RPE", name, line)) is not None:
-            workouts[key].rpe.append(rpe)
-        if done % 500 == 0:
-            progress(done, len(rows))
-    progress(len(rows), len(rows))
-    return _finish(batch, workouts)
+        return _SetRow(
+            start=start,
+            title=row.get("title", "") or "Hevy workout",
+            minutes=round((end - start).total_seconds() / 60) if end else None,
+            notes=row.get("description", ""),
+            exercise=row["exercise_title"],
+            reps=_float(row.get("reps", ""), "reps", name, line),
+            kg=kg,
+            rpe=_float(row.get("rpe", ""), "RPE", name, line),
+        )
+
+    return _read_sets(data, name, "Hevy", HEVY_COLUMNS, parse, catalogue, progress)

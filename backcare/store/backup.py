@@ -20,7 +20,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from backcare.errors import StoreError
-from backcare.store.connection import Store, create_private_file
+from backcare.private_files import create_private_file, replacing
+from backcare.store.connection import Store
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_DAILY = 14
@@ -38,12 +39,7 @@ def backups_folder(store: Store) -> Path:
 def backup_to(store: Store, target: Path) -> Path:
     """Write a consistent copy of the diary to ``target`` (replaced atomically); return the path."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".backcare-backup-", suffix=".tmp")
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        os.chmod(temp, stat.S_IRUSR | stat.S_IWUSR)
+    with replacing(target) as temp:
         copy = sqlite3.connect(str(temp))
         try:
             with store._lock:
@@ -51,10 +47,6 @@ def backup_to(store: Store, target: Path) -> Path:
             copy.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
         finally:
             copy.close()
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
     return target
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import stat
 import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from backcare.errors import StoreError
+from backcare.private_files import create_private_file
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
@@ -31,15 +31,6 @@ BUSY_TIMEOUT_S = 30
 def now_iso() -> str:
     """Current UTC time as ISO-8601 text (seconds), as stored in created_at/updated_at."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def create_private_file(path: Path) -> None:
-    """Create ``path`` (and its folder) readable and writable by the owner only, if missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_RDWR, stat.S_IRUSR | stat.S_IWUSR)
-        os.close(fd)
-    os.chmod(path, stat.S_IRUSR | stat.S_IWUSR)
 
 
 def with_nullable_ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from backcare.exports.csv_files import CsvDiary, DiaryTables
 from backcare.store.catalogue import type_names
 from backcare.store.checkins import checkins_frame, count_entries, save_checkins
 from backcare.store.connection import Store, now_iso
-from backcare.store.questionnaires import global_impression_frame, peg_frame
+from backcare.store.questionnaires import global_impression_frame, peg_frame, red_flag_frame
 from backcare.store.sessions import add_sessions, all_session_movements, sessions_frame
 
 
@@ -23,9 +23,7 @@ def diary_tables(store: Store) -> DiaryTables:
         type_names=type_names(store),
         peg=peg_frame(store),
         impressions=global_impression_frame(store),
-        red_flags=store.frame(
-            "SELECT date, answers, level, resolved_at, resolution FROM red_flag_checks ORDER BY date, id"
-        ),
+        red_flags=red_flag_frame(store).sort_values(["date", "id"]).drop(columns="id").reset_index(drop=True),
     )
 
 

@@ -90,12 +90,6 @@ def red_flag_frame(store: Store) -> pd.DataFrame:
     )
 
 
-def last_screening_date(store: Store) -> date | None:
-    """The date of the most recent red-flag screening, or None if never screened."""
-    value = store.value("SELECT max(date) FROM red_flag_checks")
-    return date.fromisoformat(value) if value else None
-
-
 def delete_peg(store: Store, days: list[date]) -> int:
     """Delete PEG answers for these dates; return how many."""
     with store.transaction() as conn:
@@ -112,9 +106,10 @@ def delete_global_impressions(store: Store, days: list[date]) -> int:
 
 
 def last_answer_dates(store: Store) -> dict[str, date | None]:
-    """Most recent PEG and global-impression dates and the first diary entry date."""
+    """Most recent PEG, global-impression and red-flag screening dates, and the first diary entry date."""
     row = store.rows(
         "SELECT (SELECT max(date) FROM peg) AS peg, (SELECT max(date) FROM global_impression) AS impression, "
+        "(SELECT max(date) FROM red_flag_checks) AS screening, "
         "(SELECT min(d) FROM (SELECT min(date) AS d FROM checkins UNION ALL SELECT min(date) FROM sessions)) AS first"
     )[0]
     return {k: (date.fromisoformat(v) if v else None) for k, v in row.items()}
