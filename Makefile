@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint typecheck pytest bench lock clean system-deps-run system-deps-test
+.PHONY: run test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backcare needs Python 3.11 or newer"'
@@ -42,6 +42,11 @@ pytest: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q
 
 test: system-deps-test lint typecheck pytest
+
+# The unit tests (not the browser ones) with the clock 400 days ahead: a test that depends on
+# today's date fails here the day it is written, not a year later.
+test-future: system-deps-test $(VENV)/.installed-dev
+	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/e2e
 
 bench: $(VENV)/.installed-dev
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

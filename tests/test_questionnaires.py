@@ -21,7 +21,7 @@ def test_peg_score_is_the_mean_of_three_items():
 
 def test_peg_validation_lists_every_problem():
     with pytest.raises(ValidationError) as err:
-        questionnaires.peg_from_input(TODAY + timedelta(days=3), 11, None, -1)
+        questionnaires.peg_from_input(date.today() + timedelta(days=3), 11, None, -1)
     problems = err.value.problems
     assert len(problems) == 4 and any("future" in p for p in problems)
 
