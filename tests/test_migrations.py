@@ -42,3 +42,24 @@ def test_old_schema_upgrades_and_keeps_every_row(tmp_path, name):
         # the new tables work on the upgraded file
         for table in ("experiments", "peg", "global_impression", "red_flag_checks"):
             assert store.value(f"SELECT count(*) FROM {table}") == 0
+
+
+def test_v2_upgrades_with_timing_columns_empty_and_every_row_kept(tmp_path):
+    path = tmp_path / "v2.db"
+    shutil.copy(FIXTURES / "schema" / "v2.db", path)
+    counts = {"checkins": 2, "sessions": 5, "symptom_records": 2, "peg": 1, "global_impression": 1,
+              "red_flag_checks": 1}  # fmt: skip
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION >= 3
+        for table, count in counts.items():
+            assert store.value(f"SELECT count(*) FROM {table}") == count
+        assert store.value("PRAGMA integrity_check") == "ok"
+        assert store.value("SELECT count(*) FROM checkins WHERE time IS NULL AND utc_offset IS NULL") == 2
+        assert store.value("SELECT count(*) FROM sessions WHERE duration_quality = 'recorded'") == 5
+        assert checkins_frame(store)["notes"].iloc[0] == "first day"
+        with pytest.raises(sqlite3.IntegrityError):
+            with store.transaction() as conn:
+                conn.execute("UPDATE sessions SET duration_quality = 'guessed'")
+        with pytest.raises(sqlite3.IntegrityError):
+            with store.transaction() as conn:
+                conn.execute("UPDATE checkins SET utc_offset = '5 hours'")

@@ -88,7 +88,7 @@ def check_backup_file(path: Path, name: str | None = None) -> int:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         raise StoreError(f"{label} is damaged and cannot be restored ({exc}). Nothing was changed.") from exc
     if result != [("ok",)]:
         raise StoreError(f"{label} failed SQLite's integrity check; it is damaged. Nothing was changed.")

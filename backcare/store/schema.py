@@ -184,4 +184,22 @@ def m002_experiments_questionnaires_safety(db: Database) -> None:
     )
 
 
+_OFFSET = "GLOB '[+-][0-1][0-9]:[0-5][0-9]'"
+
+
+@migrations()
+def m003_timing_and_duration_quality(db: Database) -> None:
+    """When pain was rated (time of day) and the UTC offset of every dated entry (so exports name
+    the true instant whatever the exporting computer's zone), and whether a session's minutes were
+    recorded, estimated by backcare (the source had none) or unreliable (a timer left running)."""
+    offset = f"utc_offset TEXT CHECK (utc_offset IS NULL OR utc_offset {_OFFSET})"
+    db.execute("ALTER TABLE checkins ADD COLUMN time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]')")
+    for table in ("checkins", "sessions", "symptom_records"):
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {offset}")
+    db.execute(
+        "ALTER TABLE sessions ADD COLUMN duration_quality TEXT NOT NULL DEFAULT 'recorded' "
+        "CHECK (duration_quality IN ('recorded', 'estimated', 'unreliable'))"
+    )
+
+
 SCHEMA_VERSION = len(migrations._migrations)
