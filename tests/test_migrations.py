@@ -57,9 +57,7 @@ def test_v2_upgrades_with_timing_columns_empty_and_every_row_kept(tmp_path):
         assert store.value("SELECT count(*) FROM checkins WHERE time IS NULL AND utc_offset IS NULL") == 2
         assert store.value("SELECT count(*) FROM sessions WHERE duration_quality = 'recorded'") == 5
         assert checkins_frame(store)["notes"].iloc[0] == "first day"
-        with pytest.raises(sqlite3.IntegrityError):
-            with store.transaction() as conn:
-                conn.execute("UPDATE sessions SET duration_quality = 'guessed'")
-        with pytest.raises(sqlite3.IntegrityError):
-            with store.transaction() as conn:
-                conn.execute("UPDATE checkins SET utc_offset = '5 hours'")
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+            conn.execute("UPDATE sessions SET duration_quality = 'guessed'")
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+            conn.execute("UPDATE checkins SET utc_offset = '5 hours'")

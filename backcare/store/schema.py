@@ -193,7 +193,9 @@ def m003_timing_and_duration_quality(db: Database) -> None:
     the true instant whatever the exporting computer's zone), and whether a session's minutes were
     recorded, estimated by backcare (the source had none) or unreliable (a timer left running)."""
     offset = f"utc_offset TEXT CHECK (utc_offset IS NULL OR utc_offset {_OFFSET})"
-    db.execute("ALTER TABLE checkins ADD COLUMN time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]')")
+    db.execute(
+        "ALTER TABLE checkins ADD COLUMN time TEXT CHECK (time IS NULL OR time GLOB '[0-2][0-9]:[0-5][0-9]')"
+    )
     for table in ("checkins", "sessions", "symptom_records"):
         db.execute(f"ALTER TABLE {table} ADD COLUMN {offset}")
     db.execute(
