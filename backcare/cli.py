@@ -151,8 +151,9 @@ def cmd_insights(args: argparse.Namespace) -> int:
 def _plan_from_args(args: argparse.Namespace) -> Any:
     from datetime import date, timedelta
 
-    from backcare.experiments import ExperimentPlan, validate_plan
+    from backcare.experiments import validate_plan
     from backcare.models import parse_date
+    from backcare.records import ExperimentPlan
     from backcare.store import type_names
 
     start = (

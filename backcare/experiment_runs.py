@@ -8,7 +8,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from backcare.analysis.experiment import INTERVAL_LEVEL, ExperimentResult, experiment_result
-from backcare.experiments import FLARE_RISE, ExperimentPlan, day_status, short_arm, sustained_flare
+from backcare.experiments import FLARE_RISE, day_status, short_arm, sustained_flare
+from backcare.records import ExperimentPlan
 
 if TYPE_CHECKING:
     import pandas as pd

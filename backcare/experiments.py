@@ -8,15 +8,14 @@ routine without X, or type Y on at least N days a week.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from backcare.errors import ValidationError
 from backcare.ics import ics_calendar, ics_escape
+from backcare.records import ExperimentPlan, plan_hash
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,48 +23,6 @@ if TYPE_CHECKING:
 MIN_PERIOD_DAYS = 7
 MIN_PAIRS = 3
 MAX_PAIRS = 12
-
-
-@dataclass(frozen=True)
-class ExperimentPlan:
-    """What the person commits to before starting."""
-
-    exercise_type: str
-    start: date
-    comparison: str | None = None  # None: usual routine without exercise_type
-    min_days_per_week: int = 3
-    period_days: int = 14
-    pairs: int = 4
-    washout_days: int = 3
-    seed: int = field(default_factory=lambda: random.SystemRandom().randrange(1, 2**31))
-
-    @property
-    def total_days(self) -> int:
-        """Length of the whole experiment in days."""
-        return 2 * self.pairs * self.period_days
-
-    @property
-    def end(self) -> date:
-        """Last day of the experiment."""
-        return self.start + timedelta(days=self.total_days - 1)
-
-    def to_json(self) -> str:
-        """Canonical JSON (sorted keys, ISO date): what the lock hash is computed over."""
-        data = asdict(self)
-        data["start"] = self.start.isoformat()
-        return json.dumps(data, sort_keys=True, separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> ExperimentPlan:
-        """Rebuild a plan stored with to_json."""
-        data = json.loads(text)
-        data["start"] = date.fromisoformat(data["start"])
-        return cls(**data)
-
-
-def plan_hash(plan: ExperimentPlan) -> str:
-    """SHA-256 of the canonical plan: stored at start, re-checked whenever the plan is read."""
-    return hashlib.sha256(plan.to_json().encode()).hexdigest()
 
 
 def validate_plan(plan: ExperimentPlan, known_types: set[str]) -> ExperimentPlan:

@@ -70,6 +70,40 @@ def test_rule3_every_view_is_registered_and_every_registered_view_exists():
     )
 
 
+# The store is the bottom layer: it may import only these backcare modules (and itself).
+STORE_MAY_IMPORT = {"backcare.errors", "backcare.models", "backcare.records", "backcare.catalogue",
+                    "backcare.private_files"}  # fmt: skip
+
+
+def backcare_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("backcare"):
+            found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("backcare"))
+    return found
+
+
+def test_rule6_the_store_imports_nothing_above_it():
+    offenders = {
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in python_files(BACKCARE / "store")
+        for module in backcare_imports(path)
+        if module not in STORE_MAY_IMPORT and not module.startswith("backcare.store")
+    }
+    assert not offenders, sorted(offenders)
+    lower = [
+        BACKCARE / "records.py",
+        BACKCARE / "models.py",
+        BACKCARE / "errors.py",
+        BACKCARE / "catalogue.py",
+    ]
+    for path in lower:
+        assert backcare_imports(path) <= {"backcare.errors", "backcare.models", "backcare.catalogue"}, path
+
+
 def test_rule4_only_the_store_contains_sql():
     offenders = [
         p.relative_to(ROOT) for p in python_files(BACKCARE)

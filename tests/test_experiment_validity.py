@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from backcare.analysis import experiment_result
-from backcare.experiments import ExperimentPlan
+from backcare.records import ExperimentPlan
 from tests.simulated_people import simulate_experiment
 
 PEOPLE = 200

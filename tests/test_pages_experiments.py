@@ -4,8 +4,8 @@ from datetime import date, timedelta
 
 from streamlit.testing.v1 import AppTest
 
-from backcare.experiments import ExperimentPlan
 from backcare.models import checkin_from_input
+from backcare.records import ExperimentPlan
 from backcare.store import Store, experiments_frame, running_experiment, save_checkin, start_experiment
 from tests.conftest import APP
 

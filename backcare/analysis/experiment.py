@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from backcare.experiments import MIN_PAIRS, ExperimentPlan, schedule
+from backcare.experiments import MIN_PAIRS, schedule
+from backcare.records import ExperimentPlan
 
 MEANINGFUL_DIFFERENCE = 1.0
 INTERVAL_LEVEL = 0.80

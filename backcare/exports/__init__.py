@@ -1,7 +1,8 @@
 """Exports a person takes anywhere: tidy CSV (zip) and a FHIR R4 Bundle."""
 
-from backcare.exports.csv_files import CsvDiary, DiaryTables, export_zip, neutralise, read_csv_zip
+from backcare.exports.csv_files import export_zip, neutralise, read_csv_zip
 from backcare.exports.fhir import build_bundle, bundle_json
+from backcare.records import CsvDiary, DiaryTables
 
 __all__ = [
     "CsvDiary",

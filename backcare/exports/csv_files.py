@@ -15,7 +15,6 @@ import json
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any
@@ -24,7 +23,8 @@ import pandas as pd
 
 from backcare.analysis.trends import in_range
 from backcare.errors import ImportFormatError, ValidationError
-from backcare.models import CheckIn, Session, checkin_from_input, parse_date, parse_int, session_from_input
+from backcare.models import checkin_from_input, parse_date, parse_int, session_from_input
+from backcare.records import CsvDiary, DiaryTables
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = ";"
@@ -101,19 +101,6 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-@dataclass
-class DiaryTables:
-    """Everything the CSV export holds, as plain frames (read from the store by the caller)."""
-
-    checkins: pd.DataFrame
-    sessions: pd.DataFrame
-    movements: pd.DataFrame  # session_id, position, name, sets, reps, weight_kg
-    type_names: dict[str, str]
-    peg: pd.DataFrame
-    impressions: pd.DataFrame
-    red_flags: pd.DataFrame
-
-
 def export_zip(tables: DiaryTables, start: date | None = None, end: date | None = None) -> bytes:
     """The zip of tidy CSV files for the date range (all dates when start/end are None)."""
 
@@ -156,25 +143,6 @@ def export_zip(tables: DiaryTables, start: date | None = None, end: date | None 
 
 
 # -- import ------------------------------------------------------------------------------------
-
-
-@dataclass
-class CsvDiary:
-    """Validated content of a backcare CSV export, ready to be written in one transaction."""
-
-    type_names: dict[str, str] = field(default_factory=dict)
-    checkins: list[CheckIn] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
-    peg: list[tuple[date, int, int, int]] = field(default_factory=list)
-    impressions: list[tuple[date, int]] = field(default_factory=list)
-    red_flags: list[tuple[date, list[str], str, str | None, str | None]] = field(default_factory=list)
-
-    def describe(self) -> str:
-        """What the file holds, in one sentence."""
-        return (
-            f"{len(self.checkins)} check-ins, {len(self.sessions)} sessions, {len(self.peg)} PEG answers, "
-            f"{len(self.impressions)} global impressions and {len(self.red_flags)} red-flag screenings"
-        )
 
 
 def _read(

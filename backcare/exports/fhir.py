@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from backcare.analysis.trends import in_range
-from backcare.exports.csv_files import DiaryTables
+from backcare.records import DiaryTables
 
 LOINC = "http://loinc.org"
 UCUM = "http://unitsofmeasure.org"

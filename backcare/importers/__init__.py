@@ -7,8 +7,8 @@ from pathlib import Path
 
 from backcare.errors import ImportFormatError
 from backcare.importers.apple_health import read_apple_health
-from backcare.importers.batch import ImportBatch, ImportSummary, SymptomRecord
 from backcare.importers.strength_csv import read_hevy, read_strong
+from backcare.records import ImportBatch, ImportSummary, SymptomRecord
 
 KINDS = {
     "apple-health": "Apple Health (export.zip or export.xml)",

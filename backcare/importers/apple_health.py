@@ -26,8 +26,8 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from backcare.errors import ImportFormatError
-from backcare.importers.batch import ImportBatch, SymptomRecord, plausible_day
 from backcare.models import Session
+from backcare.records import ImportBatch, SymptomRecord, plausible_day
 
 SOURCE = "apple_health"
 CHUNK = 8 * 1024 * 1024

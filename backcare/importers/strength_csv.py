@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from backcare.errors import ImportFormatError
-from backcare.importers.batch import ImportBatch, plausible_day
 from backcare.models import MovementLog, Session
+from backcare.records import ImportBatch, plausible_day
 
 LB_TO_KG = 0.45359237
 STRONG_COLUMNS = {"Date", "Workout Name", "Exercise Name", "Set Order", "Weight", "Reps"}

@@ -16,7 +16,8 @@ import pandas as pd
 from backcare import analysis, insights_text
 from backcare.analysis import PainChange
 from backcare.analysis.experiment import ExperimentResult
-from backcare.experiments import ExperimentPlan, arm_label
+from backcare.experiments import arm_label
+from backcare.records import ExperimentPlan
 
 SECTIONS = {
     "associations": "Associations per exercise type (observational)",

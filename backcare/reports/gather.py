@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, cast
 
 from backcare.analysis import experiment_result
-from backcare.experiments import ExperimentPlan
+from backcare.records import ExperimentPlan
 from backcare.reports.content import ReportInputs
 from backcare.safety import labels
 from backcare.store import (

@@ -1,7 +1,5 @@
 """The only place with SQL: schema, connection policy and queries returning DataFrames."""
 
-from typing import Any
-
 from backcare.store.backup import (
     backup_bytes,
     backup_to,
@@ -29,6 +27,7 @@ from backcare.store.checkins import (
     save_checkins,
 )
 from backcare.store.connection import Store, now_iso
+from backcare.store.diary_io import diary_tables, load_diary
 from backcare.store.experiments import (
     experiments_frame,
     get_experiment,
@@ -117,13 +116,3 @@ __all__ = [
     "type_names",
     "update_session",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """Whole-diary export/restore helpers load on first use: they pull in pandas and the analysis
-    code, which `python -m backcare import apple-health` deliberately never loads (memory)."""
-    if name in ("diary_tables", "load_diary"):
-        from backcare.store import diary_io
-
-        return getattr(diary_io, name)
-    raise AttributeError(f"module 'backcare.store' has no attribute {name!r}")

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from backcare.errors import StoreError
-from backcare.exports.csv_files import CsvDiary, DiaryTables
+from backcare.records import CsvDiary, DiaryTables
 from backcare.store.catalogue import type_names
 from backcare.store.checkins import checkins_frame, count_entries, save_checkins
 from backcare.store.connection import Store, now_iso

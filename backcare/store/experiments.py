@@ -6,7 +6,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from backcare.errors import StoreError
-from backcare.experiments import ExperimentPlan, plan_hash
+from backcare.records import ExperimentPlan, plan_hash
 from backcare.store.connection import Store, now_iso
 
 if TYPE_CHECKING:

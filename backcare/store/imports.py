@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from backcare.importers.batch import ImportBatch, ImportSummary
 from backcare.models import Session
+from backcare.records import ImportBatch, ImportSummary
 from backcare.store.connection import Store, now_iso
 from backcare.store.sessions import add_sessions
 

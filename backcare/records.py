@@ -1,12 +1,23 @@
-"""What an importer produces before anything is written: sessions, symptom records and skips."""
+"""The records the store writes, defined below it so the store imports nothing above it.
+
+Importers and the CSV reader produce these, the experiment planner produces ExperimentPlan, and
+backcare.store writes them. Pure dataclasses: no database, no pandas at import time.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import random
 from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from backcare.models import Session
+from backcare.models import CheckIn, Session
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -100,3 +111,77 @@ class ImportSummary:
         if already:
             text += f" {already} were already in your diary from an earlier import and were not added again."
         return text
+
+
+@dataclass
+class DiaryTables:
+    """Everything the CSV export holds, as plain frames (read from the store by the caller)."""
+
+    checkins: pd.DataFrame
+    sessions: pd.DataFrame
+    movements: pd.DataFrame  # session_id, position, name, sets, reps, weight_kg
+    type_names: dict[str, str]
+    peg: pd.DataFrame
+    impressions: pd.DataFrame
+    red_flags: pd.DataFrame
+
+
+@dataclass
+class CsvDiary:
+    """Validated content of a backcare CSV export, ready to be written in one transaction."""
+
+    type_names: dict[str, str] = field(default_factory=dict)
+    checkins: list[CheckIn] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
+    peg: list[tuple[date, int, int, int]] = field(default_factory=list)
+    impressions: list[tuple[date, int]] = field(default_factory=list)
+    red_flags: list[tuple[date, list[str], str, str | None, str | None]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        """What the file holds, in one sentence."""
+        return (
+            f"{len(self.checkins)} check-ins, {len(self.sessions)} sessions, {len(self.peg)} PEG answers, "
+            f"{len(self.impressions)} global impressions and {len(self.red_flags)} red-flag screenings"
+        )
+
+
+@dataclass(frozen=True)
+class ExperimentPlan:
+    """What the person commits to before starting."""
+
+    exercise_type: str
+    start: date
+    comparison: str | None = None  # None: usual routine without exercise_type
+    min_days_per_week: int = 3
+    period_days: int = 14
+    pairs: int = 4
+    washout_days: int = 3
+    seed: int = field(default_factory=lambda: random.SystemRandom().randrange(1, 2**31))
+
+    @property
+    def total_days(self) -> int:
+        """Length of the whole experiment in days."""
+        return 2 * self.pairs * self.period_days
+
+    @property
+    def end(self) -> date:
+        """Last day of the experiment."""
+        return self.start + timedelta(days=self.total_days - 1)
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys, ISO date): what the lock hash is computed over."""
+        data = asdict(self)
+        data["start"] = self.start.isoformat()
+        return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> ExperimentPlan:
+        """Rebuild a plan stored with to_json."""
+        data = json.loads(text)
+        data["start"] = date.fromisoformat(data["start"])
+        return cls(**data)
+
+
+def plan_hash(plan: ExperimentPlan) -> str:
+    """SHA-256 of the canonical plan: stored at start, re-checked whenever the plan is read."""
+    return hashlib.sha256(plan.to_json().encode()).hexdigest()
