@@ -94,6 +94,7 @@ class Session:
     source: str = "manual"
     source_id: str | None = None
     source_label: str | None = None
+    duration_quality: str = "recorded"  # 'recorded' | 'estimated' (the source had no minutes) | 'unreliable'
 
 
 # ---------------------------------------------------------------------------------------------

@@ -49,6 +49,9 @@ class ImportBatch:
     sessions: list[Session] = field(default_factory=list)
     symptoms: list[SymptomRecord] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    # Activity names found in a mood/symptom diary (Daylio, Bearable, Flaredown) and how many entries
+    # carry each: the person maps them to exercise types before importing.
+    activities: Counter[str] = field(default_factory=Counter)
 
     def preview(self, type_names: dict[str, str]) -> list[dict[str, object]]:
         """Per exercise type: sessions, minutes and date range (what a dry run shows), most sessions first."""
@@ -85,6 +88,12 @@ class ImportBatch:
             new = len(self.sessions) - already[0] + len(self.symptoms) - already[1]
             text += (
                 f" {sum(already)} of them are already in your diary from an earlier import; {new} are new."
+            )
+        estimated = sum(1 for s in self.sessions if s.duration_quality == "estimated")
+        if estimated:
+            text += (
+                f" {estimated} session{'s have' if estimated != 1 else ' has'} no minutes in the file: "
+                "their minutes are marked as estimated, not recorded."
             )
         if self.skipped:
             reasons = "; ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())

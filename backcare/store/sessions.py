@@ -22,9 +22,10 @@ SESSION_COLUMNS = [
 
 _INSERT = """
 INSERT INTO sessions (date, start_time, exercise_type, duration_min, rpe, pain_before, pain_after,
-                      with_instructor, notes, source, source_id, source_label, created_at, updated_at)
+                      with_instructor, notes, source, source_id, source_label, duration_quality,
+                      created_at, updated_at)
 VALUES (:date, :start_time, :exercise_type, :duration_min, :rpe, :pain_before, :pain_after,
-        :with_instructor, :notes, :source, :source_id, :source_label, :now, :now)
+        :with_instructor, :notes, :source, :source_id, :source_label, :duration_quality, :now, :now)
 """
 
 
@@ -33,7 +34,8 @@ def _params(s: Session, now: str) -> dict[str, Any]:
         "date": s.date.isoformat(), "start_time": s.start_time, "exercise_type": s.exercise_type,
         "duration_min": s.duration_min, "rpe": s.rpe, "pain_before": s.pain_before, "pain_after": s.pain_after,
         "with_instructor": int(s.with_instructor), "notes": s.notes, "source": s.source,
-        "source_id": s.source_id, "source_label": s.source_label, "now": now,
+        "source_id": s.source_id, "source_label": s.source_label, "duration_quality": s.duration_quality,
+        "now": now,
     }  # fmt: skip
 
 
