@@ -93,7 +93,7 @@ class ImportBatch:
         if estimated:
             text += (
                 f" {estimated} session{'s have' if estimated != 1 else ' has'} no minutes in the file: "
-                "their minutes are marked as estimated, not recorded."
+                "the minutes stored are an estimate and marked as estimated, not recorded."
             )
         if self.skipped:
             reasons = "; ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())

@@ -1,5 +1,6 @@
 """Data: bring history in from other apps (preview first, then all or nothing)."""
 
+import hashlib
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from backcare import exports, ui
-from backcare.importers import KINDS, read_export
+from backcare.importers import DIARY_READERS, KINDS, ImportBatch, read_export
 from backcare.store import (
     already_imported,
     apply_batch,
@@ -79,7 +80,65 @@ help_text = {
     "(or the export.xml inside it). Workouts and lower-back-pain records are imported; nothing else.",
     "strong": "In Strong: Settings > Export Strong Data. Strong does not store the weight unit, so choose it below.",
     "hevy": "In Hevy: Settings > Export & Import Data > Export workouts.",
+    "bearable": "In Bearable: Settings > Export data. Lower-back and other pain symptoms are kept on Bearable's "
+    "own 0-4 scale; factors you mark as exercise become sessions.",
+    "flaredown": "In Flaredown: Account > Download your data (sent by e-mail). Pain conditions and symptoms are "
+    "kept on Flaredown's own 0-4 scale; tags and treatments you mark as exercise become sessions.",
+    "daylio": "In Daylio: More > Export entries > CSV. Daylio's moods are not pain and are not imported; "
+    "activities you mark as exercise become sessions.",
+    "manage-my-pain": "In Manage My Pain: export your records as a spreadsheet (CSV). Each pain record is kept "
+    "with its time on Manage My Pain's own 0-10 severity scale; nothing else is imported.",
 }
+NOT_EXERCISE = "not exercise"
+MAX_ACTIVITIES = 100  # choices shown; rarer activities stay "not exercise"
+
+
+def activity_key(name: str) -> str:
+    """Widget key of the exercise-type choice for one activity name."""
+    return f"import_map_{kind}_{hashlib.sha256(name.encode()).hexdigest()[:12]}"
+
+
+def suggested(name: str) -> str:
+    """An exercise type whose key or name is (or starts with) the activity's name, else "not exercise"."""
+    folded = name.strip().casefold()
+    for key, label in ui.type_names().items():
+        if folded in (key, label.casefold()) or (len(folded) >= 4 and key.startswith(folded)):
+            return key
+    return NOT_EXERCISE
+
+
+def chosen_mapping(names: list[str]) -> dict[str, str]:
+    """The person's choices (or the suggestion) for each activity: activity -> type key or 'not exercise'."""
+    return {name: st.session_state.get(activity_key(name), suggested(name)) for name in names}
+
+
+def shown_activities(batch: ImportBatch) -> list[str]:
+    """The activities offered a choice (the most frequent ones), sorted."""
+    return sorted(name for name, _ in batch.activities.most_common(MAX_ACTIVITIES))
+
+
+def mapping_choices(batch: ImportBatch) -> None:
+    """A choice per activity found in the file: which exercise type it was, or not exercise."""
+    found = batch.activities
+    if not found:
+        return
+    st.markdown("**Which of these activities were exercise?**")
+    st.caption(
+        "This app records no minutes, so each session is stored with an estimated duration, marked as "
+        "estimated. Activities left as “not exercise” are not imported."
+    )
+    names = ui.type_names()
+    options = [NOT_EXERCISE, *names]
+    for name, count in found.most_common(MAX_ACTIVITIES):
+        st.selectbox(
+            f"{ui.md(name[:80])} ({count} entr{'ies' if count != 1 else 'y'})", options,
+            index=options.index(suggested(name)), key=activity_key(name),
+            format_func=lambda key: "Not exercise" if key == NOT_EXERCISE else names[key],
+        )  # fmt: skip
+    if len(found) > MAX_ACTIVITIES:
+        st.caption(f"{len(found) - MAX_ACTIVITIES} rarer activities are not shown and are not imported.")
+
+
 st.caption(help_text[kind])
 unit = None
 if kind == "strong":
@@ -89,28 +148,41 @@ upload = st.file_uploader(
 )
 
 if upload is not None:
-    cache_key = ("import_preview", kind, upload.file_id, unit)
+    diary = kind in DIARY_READERS
+    known = st.session_state.get("_import_activities", (None, []))
+    mapping = chosen_mapping(known[1] if known[0] == upload.file_id else []) if diary else None
+    cache_key = ("import_preview", kind, upload.file_id, unit, tuple(sorted((mapping or {}).items())))
     if st.session_state.get("_import_key") != cache_key:
         bar = st.progress(0.0, text=f"Reading {upload.name}...")
 
         def reading(done: int, total: int) -> None:
             bar.progress(min(done / total, 1.0) if total else 1.0, text=f"Reading {upload.name}...")
 
-        def read() -> object:
+        def read() -> ImportBatch:
             with tempfile.TemporaryDirectory(prefix="backcare-import-") as folder:
                 target = Path(folder) / "upload"
                 target.write_bytes(upload.getvalue())
                 catalogue = ui.movement_catalogue()["name"].tolist()
                 return read_export(
-                    kind, target, display_name=upload.name, unit=unit, catalogue=catalogue, progress=reading
-                )
+                    kind, target, display_name=upload.name, unit=unit, catalogue=catalogue, progress=reading,
+                    mapping=mapping,
+                )  # fmt: skip
 
-        st.session_state["_import_batch"] = ui.attempt(read)
+        batch = ui.attempt(read)
+        if diary and batch is not None and known != (upload.file_id, shown_activities(batch)):
+            # A new file: read it again with the suggested choices for the activities just found.
+            st.session_state["_import_activities"] = (upload.file_id, shown_activities(batch))
+            mapping = chosen_mapping(shown_activities(batch))
+            cache_key = (*cache_key[:4], tuple(sorted(mapping.items())))
+            batch = ui.attempt(read)
+        st.session_state["_import_batch"] = batch
         st.session_state["_import_key"] = cache_key
         bar.empty()
     batch = st.session_state.get("_import_batch")
     if batch is not None:
         with st.container(border=True):
+            if diary:
+                mapping_choices(batch)
             st.markdown("**Preview (nothing saved yet)**")
             st.write(ui.md(batch.describe(already_imported(store, batch))))
             preview = batch.preview(ui.type_names())
