@@ -52,9 +52,8 @@ def _day(row: dict[str, str], name: str, line: int) -> date:
             return date.fromisoformat(text[:10])
         except ValueError:
             continue
-    raise ImportFormatError(
-        f"{name}, line {line}: the date '{row['date formatted']}' is not like 2024-06-24."
-    )
+    shown = row["date formatted"] or row["date"]
+    raise ImportFormatError(f"{name}, line {line}: the date '{shown}' is not like 2024-06-24.")
 
 
 def _symptom(row: dict[str, str], day: date, period: str, batch: ImportBatch, seen: Counter[str]) -> None:
@@ -70,7 +69,7 @@ def _symptom(row: dict[str, str], day: date, period: str, batch: ImportBatch, se
     key = occurrence(seen, f"{day.isoformat()}|{period}|{symptom.casefold()}")
     batch.symptoms.append(
         SymptomRecord(
-            date=day, time=None, symptom=f"{symptom[:60]} ({period})" if period else symptom[:80], scale=SCALE,
+            date=day, time=None, symptom=(f"{symptom} ({period})" if period else symptom)[:80], scale=SCALE,
             value=f"{rating} ({word[:40]})" if word else rating, source="bearable", source_id=key,
         )
     )  # fmt: skip

@@ -19,6 +19,7 @@ never gave. Each episode is therefore kept as it was recorded, with its time, on
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ TIME_COLUMNS = ("time", "start time")
 SEVERITY_COLUMNS = ("severity", "pain severity", "pain level", "pain intensity")
 LOCATION_COLUMNS = ("location", "locations", "body location", "body locations", "body location(s)")
 _DATES = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?!\d)")
 _TIMES = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p", "%I:%M%p")
 
 
@@ -43,7 +45,10 @@ def _first(columns: list[str], names: tuple[str, ...]) -> str | None:
 
 def _when(text: str, time_text: str, name: str, line: int) -> tuple[date, str | None]:
     """Date and HH:MM from a date cell (maybe with the time in it) and an optional time cell."""
-    for fmt in _DATES:
+    iso = text[:4].isdigit()
+    if iso and not _ISO.match(text):  # strptime would read a truncated '2024-06-2' as 2 June
+        raise ImportFormatError(f"{name}, line {line}: the date '{text}' is not like 2024-06-24.")
+    for fmt in _DATES[:1] if iso else _DATES[1:]:
         for time_fmt in (
             "",
             *(" " + t for t in _TIMES),
@@ -99,6 +104,7 @@ def read_manage_my_pain(path: Path, name: str, *, progress: Progress = lambda d,
         if not 0 <= number <= 10:
             batch.skipped["pain records without a severity from 0 to 10"] += 1
             continue
+        value = value if len(value) <= 12 else f"{number:g}"  # as written, unless absurdly long
         where = row.get(location_col or "", "")
         symptom = f"Pain ({where[:70]})" if where else "Pain"
         key = occurrence(seen, f"{day.isoformat()}T{clock or ''}")
