@@ -26,7 +26,7 @@ from backcare.errors import ImportFormatError, ValidationError
 from backcare.models import NOTE_MAX_CHARS, parse_type_key, session_from_input
 from backcare.records import ImportBatch, plausible_day
 
-MAX_BYTES = 100 * 1024 * 1024
+MAX_BYTES = 50 * 1024 * 1024  # a decade of daily entries is a few MB
 ESTIMATED_MINUTES = 30  # placeholder for an activity the source gives no minutes for (marked estimated)
 NOT_EXERCISE = {"", "-", "none", "no", "not exercise", "skip"}
 PAIN_WORDS = ("pain", "back", "sciatica", "ache", "stiff", "lumbago", "spine", "neck")
