@@ -54,15 +54,22 @@ class ImportBatch:
     activities: Counter[str] = field(default_factory=Counter)
 
     def preview(self, type_names: dict[str, str]) -> list[dict[str, object]]:
-        """Per exercise type: sessions, minutes and date range (what a dry run shows), most sessions first."""
+        """Per exercise type: sessions, minutes and date range (what a dry run shows), most sessions first.
+        Minutes count only durations the file recorded; sessions without any are counted apart."""
         groups: dict[str, list[Session]] = {}
         for session in self.sessions:
             groups.setdefault(session.exercise_type, []).append(session)
+        estimated = any(s.duration_quality == "estimated" for s in self.sessions)
         rows = [
             {
                 "Exercise": type_names.get(key, key),
                 "Sessions": len(items),
-                "Minutes": sum(s.duration_min for s in items),
+                "Minutes": sum(s.duration_min for s in items if s.duration_quality != "estimated"),
+                **(
+                    {"Without minutes": sum(1 for s in items if s.duration_quality == "estimated")}
+                    if estimated
+                    else {}
+                ),
                 "From": min(s.date for s in items),
                 "To": max(s.date for s in items),
             }
