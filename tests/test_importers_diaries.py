@@ -129,6 +129,18 @@ def test_daylio_early_layout_year_and_day_month_crlf():
     assert batch.skipped == {"activity entries not mapped to an exercise type, not imported (cook)": 2}
 
 
+def test_daylio_layout_with_a_scales_column_and_no_note_title(tmp_path):
+    path = tmp_path / "daylio_export.csv"
+    path.write_text(
+        "full_date,date,weekday,time,mood,activities,scales,note\n"
+        '2025-07-27,July 27,Sunday,13:48,meh,"work | walk",,"1 hour walk<br/>nice"\n',
+        encoding="utf-8",
+    )
+    batch = read_export("daylio", path, mapping={"walk": "walking"})
+    assert sessions_of(batch) == [("2025-07-27", "13:48", "walking", 60, "recorded", "walk")]
+    assert batch.sessions[0].notes == "1 hour walk\nnice"
+
+
 def test_bearable_pain_symptoms_on_their_own_scale_and_factor_sessions():
     batch = read_export("bearable", BEARABLE, mapping={"Yoga": "yoga", "walk": "walking"})
     assert [(r.date.isoformat(), r.time, r.symptom, r.scale, r.value) for r in batch.symptoms] == [
