@@ -84,9 +84,9 @@ def test_a_binary_upload_shows_one_message_and_changes_nothing(db_path):
 
 def test_activity_names_are_shown_literally_never_as_links(db_path):
     content = (
-        "full_date,date,weekday,time,mood,activities,note_title,note\n"
-        '2024-06-24,June 24,Monday,08:10,good,"[click](http://evil.invalid) | **bold**","",""\n'
-    ).encode()
+        b"full_date,date,weekday,time,mood,activities,note_title,note\n"
+        b'2024-06-24,June 24,Monday,08:10,good,"[click](http://evil.invalid) | **bold**","",""\n'
+    )
     at = data_page("daylio", "daylio_export.csv", content)
     labels = sorted(s.label for s in at.selectbox)
     assert labels == ["\\*\\*bold\\*\\* (1 entry)", "\\[click\\](http\\://evil.invalid) (1 entry)"]
