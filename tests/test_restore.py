@@ -265,8 +265,19 @@ def test_an_uploaded_backup_is_restored_without_touching_the_system_temp_folder(
     assert list(system_tmp.iterdir()) == [] and leftovers(diary.path.parent) == []
 
 
+def _kill_while_working(command: list[str], env: dict[str, str], watch: list[Path], delay: float) -> None:
+    """Start a restore, wait until a work copy exists (in the diary's folder or the temp folder),
+    then SIGKILL it after ``delay`` seconds."""
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while proc.poll() is None and not (leftovers(watch[0]) or any(watch[1].iterdir())):
+        time.sleep(0.0005)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+
 def test_killed_restores_leave_old_or_new_diary_and_no_copies_anywhere(tmp_path):
-    source = demo_backup(tmp_path / "in", days=1500)
+    source = demo_backup(tmp_path / "in", days=800)
     system_tmp = tmp_path / "system-tmp"
     system_tmp.mkdir()
     db = tmp_path / "diary" / "backcare.db"
@@ -275,20 +286,13 @@ def test_killed_restores_leave_old_or_new_diary_and_no_copies_anywhere(tmp_path)
     old, new = content(db), content(source)
     command = [sys.executable, "-m", "backcare", "--db", str(db), "restore", str(source)]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(system_tmp)}
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT, env=env)
-    full_run = time.perf_counter() - started
     rng = random.Random(16)
-    for _ in range(8):
-        with Store(db) as store:  # opening removes the work folders of killed restores
+    killed_mid_work = 0
+    for _ in range(5):
+        _kill_while_working(command, env, [db.parent, system_tmp], rng.uniform(0, 0.03))
+        killed_mid_work += bool(leftovers(db.parent))
+        assert list(system_tmp.iterdir()) == []  # never a diary copy in the system temporary folder
+        with Store(db):  # opening removes the work folders of killed restores
             assert leftovers(db.parent) == []
             assert content(db) in (old, new)
-        proc = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        time.sleep(rng.uniform(0.3, full_run))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        assert list(system_tmp.iterdir()) == []
-    with Store(db):
-        assert leftovers(db.parent) == [] and content(db) in (old, new)
+    assert killed_mid_work >= 3  # the kills did land while a work copy existed
