@@ -51,7 +51,7 @@ def _workspace(stack: ExitStack, store: Store) -> Path:
         ) from None
 
 
-def _write_copy(store: Store, target: Path, shown: Path) -> None:
+def _write_copy(store: Store, target: Path, shown: Path, what: str = "The backup") -> None:
     """Copy the diary into ``target`` (replaced atomically); failures name ``shown``, never a temporary file."""
     try:
         with replacing(target) as temp:
@@ -63,9 +63,9 @@ def _write_copy(store: Store, target: Path, shown: Path) -> None:
             finally:
                 copy.close()
     except OSError as exc:
-        raise StoreError(f"The backup could not be written: {os_problem(exc, shown)}.") from None
+        raise StoreError(f"{what} could not be written: {os_problem(exc, shown)}.") from None
     except sqlite3.Error as exc:
-        raise StoreError(f"The backup could not be written: {sqlite_problem(exc, shown)}.") from None
+        raise StoreError(f"{what} could not be written: {sqlite_problem(exc, shown)}.") from None
 
 
 def backup_to(store: Store, target: Path) -> Path:
@@ -168,7 +168,7 @@ def _gather(source: Path, candidate: Path, label: str, folder: Path) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise failure(exc, label, folder) from None
+        raise failure(exc, label) from None
 
 
 def _finish(candidate: Path, label: str, folder: Path, *, page_size: int, revision: int) -> None:
@@ -194,7 +194,7 @@ def _finish(candidate: Path, label: str, folder: Path, *, page_size: int, revisi
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise failure(exc, label, folder) from None
+        raise failure(exc, label) from None
     check_upgraded(candidate, folder / "reference-now.db", label)
 
 
@@ -216,11 +216,17 @@ def restore_from(store: Store, source: Path, *, name: str | None = None) -> Path
         )
         stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
         try:
-            safety = backup_to(store, backups_folder(store) / f"{store.path.stem}-before-restore-{stamp}.db")
-        except (StoreError, OSError) as exc:
+            folder_of_backups = backups_folder(store)
+        except OSError as exc:
+            problem = os_problem(exc, store.path.parent / BACKUP_DIR)
             raise StoreError(
-                f"Your diary could not be saved before restoring ({exc}) Nothing was changed."
+                f"Your diary could not be saved before restoring: {problem}. Nothing was changed."
             ) from None
+        safety = folder_of_backups / f"{store.path.stem}-before-restore-{stamp}.db"
+        try:
+            _write_copy(store, safety, folder_of_backups, "The copy of your diary to keep before restoring")
+        except StoreError as exc:
+            raise StoreError(f"{exc} Nothing was changed.") from None
         _swap(store, candidate, label, safety)
     return safety
 

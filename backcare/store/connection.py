@@ -34,16 +34,16 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITABLE = os.W_OK | os.X_OK
 
 
-def sqlite_problem(exc: sqlite3.Error, path: Path) -> str:
-    """The real cause of a failed SQLite operation on the file ``path``, in plain words."""
+def sqlite_problem(exc: sqlite3.Error, path: Path | None = None) -> str:
+    """The real cause of a failed SQLite operation (on the file ``path``, if it may be named), in plain words."""
     code = getattr(exc, "sqlite_errorcode", 0) or 0
     primary = code & 0xFF
     if primary == sqlite3.SQLITE_FULL or code in (sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC):
         return "the disk is full (or failing): a write did not complete"
     if primary == sqlite3.SQLITE_READONLY:
-        return f"{path} or its folder is read-only"
+        return f"{path or 'a file it needs'} or its folder is read-only"
     if primary == sqlite3.SQLITE_CANTOPEN:
-        return f"{path} cannot be opened (is its folder read-only or missing?)"
+        return f"{path or 'a file it needs'} cannot be opened (is its folder read-only or missing?)"
     return str(exc)
 
 

@@ -34,12 +34,13 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def failure(exc: sqlite3.Error, label: str, folder: Path) -> StoreError:
-    """A StoreError for an SQLite failure while preparing ``label``: damage, or the real cause."""
+def failure(exc: sqlite3.Error, label: str) -> StoreError:
+    """A StoreError for an SQLite failure while preparing ``label``: damage, or the real cause
+    (never naming a work file)."""
     code = getattr(exc, "sqlite_errorcode", 0) or 0
     if code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or not code:
         return StoreError(f"{label} is damaged and cannot be restored ({exc}). Nothing was changed.")
-    return StoreError(f"{label} could not be prepared: {sqlite_problem(exc, folder)}. Nothing was changed.")
+    return StoreError(f"{label} could not be prepared: {sqlite_problem(exc)}. Nothing was changed.")
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -188,7 +189,7 @@ def check_file(path: Path, reference_path: Path, label: str) -> int:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise failure(exc, label, reference_path.parent) from None
+        raise failure(exc, label) from None
     except UnicodeDecodeError as exc:
         raise StoreError(f"{label} is damaged and cannot be restored ({exc}). Nothing was changed.") from None
     return version
@@ -196,14 +197,17 @@ def check_file(path: Path, reference_path: Path, label: str) -> int:
 
 def check_upgraded(path: Path, reference_path: Path, label: str) -> None:
     """After the upgrade of a checked copy: the schema is exactly the current one, integrity and keys hold."""
-    conn = open_read_only(path)
-    reference = build_reference(reference_path, SCHEMA_VERSION)
     try:
-        difference = schema_difference(conn, reference)
-        broken = conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
-        dangling = conn.execute("PRAGMA foreign_key_check").fetchone() is not None
-    finally:
-        reference.close()
-        conn.close()
+        conn = open_read_only(path)
+        reference = build_reference(reference_path, SCHEMA_VERSION)
+        try:
+            difference = schema_difference(conn, reference)
+            broken = conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]
+            dangling = conn.execute("PRAGMA foreign_key_check").fetchone() is not None
+        finally:
+            reference.close()
+            conn.close()
+    except sqlite3.Error as exc:
+        raise failure(exc, label) from None
     if difference or broken or dangling:
         raise StoreError(f"{label} could not be upgraded safely. Nothing was changed.")
