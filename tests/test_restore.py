@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import stat
 import sqlite3
 import subprocess
 import sys
@@ -296,3 +297,18 @@ def test_killed_restores_leave_old_or_new_diary_and_no_copies_anywhere(tmp_path)
             assert leftovers(db.parent) == []
             assert content(db) in (old, new)
     assert killed_mid_work >= 3  # the kills did land while a work copy existed
+
+
+def test_a_work_folder_is_owner_only_and_only_dead_ones_are_swept(tmp_path):
+    from backcare.private_files import private_workspace
+
+    stale = tmp_path / ".restore-killed"
+    stale.mkdir()
+    (stale / "candidate.db").write_bytes(b"a whole diary")
+    with private_workspace(tmp_path) as live:
+        assert stat.S_IMODE(live.stat().st_mode) == 0o700 and live.parent == tmp_path
+        (live / "candidate.db").write_bytes(b"in use")
+        Store(tmp_path / "backcare.db").close()  # opening a diary sweeps the folder next to it
+        assert not stale.exists()  # nobody held it: a killed process's leftover
+        assert (live / "candidate.db").read_bytes() == b"in use"  # held by a running restore: kept
+    assert leftovers(tmp_path) == []
