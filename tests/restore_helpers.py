@@ -10,7 +10,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -125,6 +125,3 @@ def read_only(path: Path) -> Iterator[None]:
 def leftovers(folder: Path) -> list[str]:
     """Work files a restore or backup may have left in ``folder``."""
     return sorted(p.name for p in folder.iterdir() if p.name.startswith((".restore-", ".backcare-")))
-
-
-Mutation = Callable[[Path], Path]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 import random
 import signal
-import stat
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -18,7 +18,7 @@ import pytest
 
 from backcare.errors import StoreError
 from backcare.models import checkin_from_input
-from backcare.store import Store, checkins_frame, restore_bytes, restore_from, save_checkin
+from backcare.store import Store, backup_to, checkins_frame, restore_bytes, restore_from, save_checkin
 from tests.conftest import ROOT
 from tests.restore_helpers import (
     content,
@@ -244,10 +244,15 @@ def test_a_read_only_folder_is_named(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     Store(folder / "backcare.db").close()
-    with read_only(folder):
-        for name in ("backcare.db", "new.db"):
-            with pytest.raises(StoreError, match=f"The folder {folder} is read-only"):
-                Store(folder / name)
+    with Store(tmp_path / "backcare.db") as store:
+        save_checkin(store, checkin_from_input(date=date(2026, 2, 1), pain=7))
+        with read_only(folder):
+            for name in ("backcare.db", "new.db"):
+                with pytest.raises(StoreError, match=f"The folder {folder} is read-only"):
+                    Store(folder / name)
+            with pytest.raises(StoreError, match=f"could not be written: the folder {folder} is read-only"):
+                backup_to(store, folder / "backup.db")
+    assert sorted(p.name for p in folder.iterdir()) == ["backcare.db"]
 
 
 # -- item 17: no diary copies in the system temporary folder, none left behind -----------------------------

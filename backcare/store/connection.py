@@ -94,11 +94,12 @@ def examine_path(path: Path, *, create: bool = True) -> None:
             ) from None
         if foreign:
             raise StoreError(f"{path} is a SQLite file, but not a backcare database. It was left untouched.")
-    if not os.access(path, os.R_OK | os.W_OK, effective_ids=True):
+    real = path.resolve()  # SQLite writes its journal next to the file a link points to
+    if not os.access(real, os.R_OK | os.W_OK, effective_ids=True):
         raise StoreError(f"The diary {path} is read-only: backcare needs to write to it.")
-    if not os.access(path.parent, _WRITABLE, effective_ids=True):
+    if not os.access(real.parent, _WRITABLE, effective_ids=True):
         raise StoreError(
-            f"The folder {path.parent} is read-only: backcare needs to write its journal next to the diary."
+            f"The folder {real.parent} is read-only: backcare needs to write its journal next to the diary."
         )
 
 
