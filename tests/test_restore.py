@@ -317,3 +317,23 @@ def test_a_work_folder_is_owner_only_and_only_dead_ones_are_swept(tmp_path):
         assert not stale.exists()  # nobody held it: a killed process's leftover
         assert (live / "candidate.db").read_bytes() == b"in use"  # held by a running restore: kept
     assert leftovers(tmp_path) == []
+
+
+def test_a_copy_taken_mid_write_restores_the_last_committed_state(diary, tmp_path):
+    source = demo_backup(tmp_path / "in")
+    committed = content(source)
+    folder = tmp_path / "copy"
+    folder.mkdir()
+    writer = sqlite3.connect(source, isolation_level=None)
+    writer.execute("PRAGMA cache_size = 1")  # spill changed pages into the file before the commit
+    writer.execute("BEGIN")
+    original = source.read_bytes()
+    writer.execute("UPDATE checkins SET notes = 'half-written ' || date")
+    writer.execute("UPDATE sessions SET notes = 'half-written ' || date")
+    assert source.read_bytes() != original  # the file itself is half-written now
+    for suffix in ("", "-journal"):  # a copy of a file caught in the middle of a write
+        (folder / f"diary.db{suffix}").write_bytes(Path(f"{source}{suffix}").read_bytes())
+    writer.execute("ROLLBACK")
+    writer.close()
+    restore_from(diary, folder / "diary.db")
+    assert content(diary.path) == committed

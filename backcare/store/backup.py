@@ -147,16 +147,27 @@ def _copy_in(source: Path, target: Path, label: str, folder: Path) -> None:
 
 
 def _gather(source: Path, candidate: Path, label: str, folder: Path) -> None:
-    """Copy ``source`` and its ``-wal`` (when present) as ``candidate``, then fold the WAL into one file."""
-    if not source.is_file():
+    """Copy ``source`` as ``candidate`` with its ``-wal`` or ``-journal`` when present, then let SQLite
+    fold the WAL in (or roll an interrupted write back) so one self-contained file remains."""
+    try:
+        regular = source.is_file()
+    except OSError as exc:
+        raise StoreError(f"{label} cannot be read ({exc.strerror or exc}). Nothing was changed.") from None
+    if not regular:
         raise StoreError(f"{label} is not a file that can be restored. Nothing was changed.")
-    wal = source.with_name(source.name + "-wal")
-    before = _fingerprint(source, wal)
+    companions = [source.with_name(source.name + suffix) for suffix in ("-wal", "-journal")]
+    before = _fingerprint(source, *companions)
     _copy_in(source, candidate, label, folder)
     _check_header(candidate, label)
-    if wal.is_file():
-        _copy_in(wal, candidate.with_name(candidate.name + "-wal"), label, folder)
-    if _fingerprint(source, wal) != before:
+    for companion in companions:
+        if companion.is_file():
+            _copy_in(
+                companion,
+                candidate.with_name(candidate.name + companion.name[len(source.name) :]),
+                label,
+                folder,
+            )
+    if _fingerprint(source, *companions) != before:
         raise StoreError(
             f"{label} changed while it was being read (is a program using it?). "
             "Close that program and try again. Nothing was changed."
@@ -164,7 +175,8 @@ def _gather(source: Path, candidate: Path, label: str, folder: Path) -> None:
     try:
         conn = sqlite3.connect(str(candidate), isolation_level=None)
         try:
-            conn.execute("PRAGMA journal_mode = DELETE")  # checkpoints any WAL content into the file
+            conn.execute("SELECT count(*) FROM sqlite_master")  # the first read rolls a hot journal back
+            conn.execute("PRAGMA journal_mode = DELETE")  # folds a WAL in
         finally:
             conn.close()
     except sqlite3.Error as exc:
