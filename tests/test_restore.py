@@ -337,3 +337,16 @@ def test_a_copy_taken_mid_write_restores_the_last_committed_state(diary, tmp_pat
     writer.close()
     restore_from(diary, folder / "diary.db")
     assert content(diary.path) == committed
+
+
+@pytest.mark.parametrize(("name", "checkins"), [("v1.db", 3), ("v2.db", 2)])
+def test_every_earlier_schema_passes_the_check_and_is_upgraded(diary, tmp_path, name, checkins):
+    from tests.conftest import FIXTURES
+
+    source = tmp_path / name
+    source.write_bytes((FIXTURES / "schema" / name).read_bytes())
+    restore_from(diary, source)
+    assert len(checkins_frame(diary)) == checkins and diary.value("PRAGMA integrity_check") == "ok"
+    assert (
+        FIXTURES / "schema" / name
+    ).read_bytes() == source.read_bytes()  # only the private copy was upgraded
