@@ -19,8 +19,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from backcare.errors import StoreError
 from backcare.store.connection import sqlite_problem
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
@@ -52,6 +50,8 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 def build_reference(path: Path, version: int) -> sqlite3.Connection:
     """A fresh database at ``path`` built by backcare's migrations up to schema ``version``."""
+    from sqlite_utils import Database  # only here: importing it pulls pandas in (the lean CLI path)
+
     conn = sqlite3.connect(str(path), isolation_level=None, uri=True)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
