@@ -163,10 +163,81 @@ def test_threads_sharing_the_store_lose_nothing(store):
     assert store.value("SELECT count(*) FROM sessions") == 400
 
 
-def test_two_processes_worth_of_connections_both_land(db_path):
-    a, b = Store(db_path), Store(db_path)
-    save_checkin(a, checkin_from_input(date="2026-03-01", pain=4))
-    save_checkin(b, checkin_from_input(date="2026-03-02", pain=5))
-    assert len(checkins_frame(a)) == 2
-    a.close()
-    b.close()
+def _write_checkins(path: str, first_day: int, count: int, barrier, results) -> None:
+    """Child process: open the diary, wait for the other writer, then save ``count`` check-ins,
+    noting the revision seen after each commit. A short pause between writes, like an app between
+    two saves, lets SQLite's busy handler hand the lock over (it is not first-come-first-served)."""
+    import time
+    from datetime import timedelta
+
+    with Store(path) as store:
+        barrier.wait()
+        seen = []
+        for i in range(count):
+            day = date(2026, 1, 1) + timedelta(days=first_day + i)
+            save_checkin(store, checkin_from_input(date=day, pain=i % 11))
+            seen.append(store.revision())
+            time.sleep(0.005)
+    results.put(seen)
+
+
+def test_two_processes_writing_at_the_same_moment_both_land(db_path):
+    import multiprocessing
+
+    Store(db_path).close()
+    with Store(db_path) as store:
+        start_revision = store.revision()
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(2), context.Queue()
+    writers = [
+        context.Process(target=_write_checkins, args=(str(db_path), n * 100, 40, barrier, results))
+        for n in range(2)
+    ]
+    for writer in writers:
+        writer.start()
+    seen = [results.get(timeout=120) for _ in writers]
+    for writer in writers:
+        writer.join(timeout=60)
+        assert writer.exitcode == 0
+    with Store(db_path) as store:
+        assert len(checkins_frame(store)) == 80
+        assert store.revision() == start_revision + 80  # every commit of both processes counted
+    a, b = seen
+    assert min(a) < max(b) and min(b) < max(a)  # the writes interleaved: the processes really ran together
+
+
+def test_another_apps_database_is_refused_untouched(tmp_path):
+    for mode in ("delete", "wal"):
+        path = tmp_path / f"other-{mode}.sqlite"
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute(f"PRAGMA journal_mode = {mode}")
+        conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        conn.execute("INSERT INTO notes(body) VALUES ('not yours')")
+        conn.close()
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="not a backcare database"):
+            Store(path)
+        assert path.read_bytes() == before  # byte-identical: still in its own journal mode
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(path.name)) == [path.name]
+
+
+def test_a_file_with_another_application_id_is_refused_from_its_header(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA application_id = 1234")
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a backcare database"):
+        Store(path)
+    assert path.read_bytes() == before and not path.with_name("other.db-wal").exists()
+
+
+def test_an_empty_file_becomes_a_diary_and_a_text_file_is_refused(tmp_path):
+    (tmp_path / "empty.db").touch()
+    with Store(tmp_path / "empty.db") as store:
+        assert store.schema_version == SCHEMA_VERSION
+    (tmp_path / "notes.txt").write_text("my notes")
+    with pytest.raises(StoreError, match="not a SQLite file"):
+        Store(tmp_path / "notes.txt")
+    assert (tmp_path / "notes.txt").read_text() == "my notes"

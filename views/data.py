@@ -15,7 +15,7 @@ from backcare.store import (
     backup_bytes,
     diary_tables,
     load_diary,
-    restore_from,
+    restore_bytes,
     symptom_records_frame,
 )
 
@@ -59,10 +59,7 @@ with b2.popover("Restore a backup", icon="↩️", width="stretch"):
     if restore_upload is not None and st.button("Restore", key="restore_db_go", disabled=not sure):
 
         def restore() -> object:
-            with tempfile.TemporaryDirectory(prefix="backcare-restore-") as folder:
-                source = Path(folder) / "upload.db"
-                source.write_bytes(restore_upload.getvalue())
-                return restore_from(store, source, name=restore_upload.name)
+            return restore_bytes(store, restore_upload.getvalue(), name=restore_upload.name)
 
         saved = ui.attempt(restore)
         if saved is not None:

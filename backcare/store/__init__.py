@@ -5,6 +5,7 @@ from backcare.store.backup import (
     backup_to,
     check_backup_file,
     daily_backup,
+    restore_bytes,
     restore_from,
 )
 from backcare.store.catalogue import (
@@ -101,6 +102,7 @@ __all__ = [
     "peg_frame",
     "red_flag_frame",
     "resolve_red_flags",
+    "restore_bytes",
     "restore_from",
     "running_experiment",
     "save_checkin",

@@ -3,6 +3,10 @@
 Streamlit runs every browser session in its own thread, so the Store shares one connection
 (``check_same_thread=False``) behind a re-entrant lock; writes open ``BEGIN IMMEDIATE`` so
 another process (the CLI, a second app) waits for the write lock instead of failing halfway.
+
+Before anything is opened for writing, ``examine_path`` looks at the file without changing it
+(its 100-byte header, or a read-only look that creates no journal): another program's SQLite file,
+a dangling link, a read-only file or folder are refused with the real cause, untouched.
 """
 
 from __future__ import annotations
@@ -19,13 +23,84 @@ from typing import TYPE_CHECKING, Any
 from sqlite_utils import Database
 
 from backcare.errors import StoreError
-from backcare.private_files import create_private_file
+from backcare.private_files import create_private_file, os_problem, remove_stale_workspaces
 from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
 
 if TYPE_CHECKING:
     import pandas as pd
 
 BUSY_TIMEOUT_S = 30
+SQLITE_HEADER = b"SQLite format 3\x00"
+_WRITABLE = os.W_OK | os.X_OK
+
+
+def sqlite_problem(exc: sqlite3.Error, path: Path | None = None) -> str:
+    """The real cause of a failed SQLite operation (on the file ``path``, if it may be named), in plain words."""
+    code = getattr(exc, "sqlite_errorcode", 0) or 0
+    primary = code & 0xFF
+    if primary == sqlite3.SQLITE_FULL or code in (sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC):
+        return "the disk is full (or failing): a write did not complete"
+    if primary == sqlite3.SQLITE_READONLY:
+        return f"{path or 'a file it needs'} or its folder is read-only"
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return f"{path or 'a file it needs'} cannot be opened (is its folder read-only or missing?)"
+    return str(exc)
+
+
+def _first_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+def _holds_tables(path: Path) -> bool:
+    """Whether the SQLite file has any schema, read with ``immutable=1``: no lock, journal or -shm is created."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    try:
+        return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    finally:
+        conn.close()
+
+
+def examine_path(path: Path, *, create: bool = True) -> None:
+    """Refuse, without writing anything, a path that is not (and cannot become) a writable backcare diary."""
+    if path.is_symlink() and not path.exists():
+        raise StoreError(f"{path} is a link to a file that does not exist.")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"There is no backcare database at {path}.")
+        folder = _first_existing(path.parent)
+        if not folder.is_dir():
+            raise StoreError(f"{folder} is a file, so the diary cannot be created inside it.")
+        if not os.access(folder, _WRITABLE, effective_ids=True):
+            raise StoreError(f"The folder {folder} is read-only: backcare cannot create its diary there.")
+        return
+    if not path.is_file():
+        raise StoreError(f"{path} is a folder or a device, not a backcare database file.")
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path} cannot be read: {os_problem(exc, path)}.") from None
+    if header:
+        if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+            raise StoreError(f"{path} is not a backcare database (not a SQLite file). It was left untouched.")
+        app_id = int.from_bytes(header[68:72], "big")
+        try:
+            foreign = app_id != APPLICATION_ID and (app_id != 0 or _holds_tables(path))
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{path} is damaged or not a backcare database ({exc}). It was left untouched."
+            ) from None
+        if foreign:
+            raise StoreError(f"{path} is a SQLite file, but not a backcare database. It was left untouched.")
+    real = path.resolve()  # SQLite writes its journal next to the file a link points to
+    if not os.access(real, os.R_OK | os.W_OK, effective_ids=True):
+        raise StoreError(f"The diary {path} is read-only: backcare needs to write to it.")
+    if not os.access(real.parent, _WRITABLE, effective_ids=True):
+        raise StoreError(
+            f"The folder {real.parent} is read-only: backcare needs to write its journal next to the diary."
+        )
 
 
 def now_iso() -> str:
@@ -47,23 +122,35 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
         self.path = Path(path)
-        if not self.path.exists():
-            if not create:
-                raise StoreError(f"There is no backcare database at {self.path}.")
-            create_private_file(self.path)
+        examine_path(self.path, create=create)
         try:
-            self.conn = sqlite3.connect(
-                str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None
-            )
+            if not self.path.exists():
+                create_private_file(self.path)
+        except OSError as exc:
+            raise StoreError(f"The diary cannot be created: {os_problem(exc, self.path)}.") from None
+        remove_stale_workspaces(self.path.parent)
+        self.conn = sqlite3.connect(
+            str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None
+        )
+        self._lock = threading.RLock()
+        try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
             self.db = Database(self.conn)
-            self._lock = threading.RLock()
             self._check_identity()
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(f"{self.path} is not a usable backcare database ({exc}).") from None
+            self.conn.close()
+            code = getattr(exc, "sqlite_errorcode", 0) or 0
+            if code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+                raise StoreError(f"{self.path} is not a usable backcare database ({exc}).") from None
+            raise StoreError(
+                f"The diary {self.path} cannot be opened: {sqlite_problem(exc, self.path)}."
+            ) from None
+        except BaseException:
+            self.conn.close()
+            raise
 
     # -- lifecycle ------------------------------------------------------------------------------
     def close(self) -> None:
@@ -166,17 +253,3 @@ class Store:
             self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'").fetchone()
             is not None
         )
-
-    # -- settings ----------------------------------------------------------------------------------
-    def get_setting(self, key: str, default: str | None = None) -> str | None:
-        """Read an app setting stored in the database."""
-        value = self.value("SELECT value FROM meta WHERE key = ?", [f"setting:{key}"])
-        return default if value is None else str(value)
-
-    def set_setting(self, key: str, value: str) -> None:
-        """Store an app setting in the database."""
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [f"setting:{key}", value],
-            )
