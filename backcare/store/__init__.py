@@ -16,6 +16,7 @@ from backcare.store.catalogue import (
     type_names,
 )
 from backcare.store.checkins import (
+    checkin_rows,
     checkins_frame,
     count_entries,
     count_own_entries,
@@ -49,17 +50,19 @@ from backcare.store.questionnaires import (
     save_peg,
     save_red_flag_check,
 )
-from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from backcare.store.sessions import (
     add_session,
     add_sessions,
     all_session_movements,
     delete_sessions,
+    get_session,
     last_session_defaults,
     session_movements,
+    session_rows,
     sessions_frame,
     update_session,
 )
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",
@@ -75,6 +78,7 @@ __all__ = [
     "backup_bytes",
     "backup_to",
     "check_backup_file",
+    "checkin_rows",
     "checkins_frame",
     "count_entries",
     "count_own_entries",
@@ -89,6 +93,7 @@ __all__ = [
     "experiments_frame",
     "get_checkin",
     "get_experiment",
+    "get_session",
     "global_impression_frame",
     "last_answer_dates",
     "last_pain",
@@ -109,6 +114,7 @@ __all__ = [
     "save_peg",
     "save_red_flag_check",
     "session_movements",
+    "session_rows",
     "sessions_frame",
     "set_experiment_status",
     "start_experiment",

@@ -22,7 +22,7 @@ from pathlib import Path
 from backcare.errors import StoreError
 from backcare.private_files import create_private_file, replacing
 from backcare.store.connection import Store
-from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 KEEP_DAILY = 14
 BACKUP_DIR = "backups"
