@@ -31,6 +31,8 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
             )
         if path.is_dir():
             raise ValidationError(f"--db {path} is a folder; give the path of a diary file inside it.")
+        if path.parent.exists() and not path.parent.is_dir():
+            raise ValidationError(f"--db {path}: {path.parent} is a file, not a folder.")
         return path
     env = os.environ.get(DB_ENV)
     if env:
