@@ -39,7 +39,7 @@ def test_importing_the_cli_loads_no_pandas_numpy_or_sqlite_utils(tmp_path):
     assert _loaded("import backcare.cli", tmp_path / "d.db") == []
 
 
-def test_checkin_list_and_session_add_on_a_current_diary_stay_lean(tmp_path):
+def test_checkin_session_list_and_import_on_a_current_diary_stay_lean(tmp_path):
     db = tmp_path / "d.db"
     Store(db).close()  # created and migrated by this (test) process
     body = (
@@ -47,7 +47,8 @@ def test_checkin_list_and_session_add_on_a_current_diary_stay_lean(tmp_path):
         "assert main(['checkin', '4', '--date', '2026-01-05']) == 0\n"
         "assert main(['session', 'add', 'yoga', '30', '--date', '2026-01-05']) == 0\n"
         "assert main(['list', 'checkins', '--json']) == 0\n"
-        "assert main(['list', 'sessions']) == 0"
+        "assert main(['list', 'sessions']) == 0\n"
+        f"assert main(['import', 'hevy', {str(ROOT / 'tests' / 'fixtures' / 'imports' / 'hevy_export.csv')!r}]) == 0"
     )
     assert _loaded(body, db) == []
     with Store(db) as store:
