@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", help="database file (default: $BACKCARE_DB, else data/backcare.db)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     admin.register_init(sub)
+    diary.register(sub)
+    sessions.register(sub)
     verbs = {
         "list": add_group(sub, "list", "Print check-ins or sessions (optionally as JSON).", "list_what"),
         "edit": add_group(
@@ -33,8 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         "delete": add_group(sub, "delete", "Delete a check-in or a session (asks nothing).", "delete_what"),
     }
-    diary.register(sub, verbs)
-    sessions.register(sub, verbs)
+    diary.register_verbs(verbs)
+    sessions.register_verbs(verbs)
     insights.register(sub)
     files.register(sub)
     admin.register(sub)

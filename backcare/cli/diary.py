@@ -10,6 +10,7 @@ from typing import Any
 from backcare.cli.common import add_command, date_range, day_arg, open_store
 from backcare.errors import BackcareError
 from backcare.models import PAIN_ANCHORS, PAIN_LOCATIONS, PAIN_QUALITIES, checkin_from_input
+from backcare.safety import RED_FLAGS
 from backcare.store import Store, checkin_rows, delete_checkins, get_checkin, save_checkin
 
 # Fields a command may name, with the words used when saying what changed.
@@ -194,26 +195,12 @@ def _add_checkin_fields(p: argparse.ArgumentParser, *, with_pain: bool) -> None:
         )  # fmt: skip
 
 
-def register(sub: Any, verbs: dict[str, Any]) -> None:
+def register(sub: Any) -> None:
     """Add the diary-entry commands to the parser."""
     p = add_command(sub, "checkin", cmd_checkin, f"Log a day's pain ({PAIN_ANCHORS}).")
     p.add_argument("pain", help="pain from 0 to 10")
     p.add_argument("--date", help="day to log, YYYY-MM-DD (default: today)")
     _add_checkin_fields(p, with_pain=False)
-
-    p = add_command(
-        verbs["edit"], "checkin", cmd_edit_checkin, "Change a day's check-in (only the fields you name)."
-    )
-    p.add_argument("day", metavar="DATE", help="the day, YYYY-MM-DD")
-    _add_checkin_fields(p, with_pain=True)
-
-    p = add_command(verbs["delete"], "checkin", cmd_delete_checkin, "Delete a day's check-in.")
-    p.add_argument("day", metavar="DATE", help="the day, YYYY-MM-DD")
-
-    p = add_command(verbs["list"], "checkins", cmd_list_checkins, "Print check-ins in date order.")
-    p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: all)")
-    p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: all)")
-    p.add_argument("--json", action="store_true", help="print a JSON list with every stored field")
 
     p = add_command(
         sub, "peg", cmd_peg, "Answer the weekly PEG-3 (pain, enjoyment of life, general activity)."
@@ -233,9 +220,24 @@ def register(sub: Any, verbs: dict[str, Any]) -> None:
         sub, "safety-check", cmd_safety_check,
         "Record the red-flag safety check and print the advice (not a diagnosis).",
     )  # fmt: skip
-    from backcare.safety import RED_FLAGS
-
     p.add_argument(
         "--answer", action="append", choices=[flag.key for flag in RED_FLAGS],
         help="a warning sign you had in the past week (repeatable; none = all clear)",
     )  # fmt: skip
+
+
+def register_verbs(verbs: dict[str, Any]) -> None:
+    """Add `edit checkin`, `delete checkin` and `list checkins`."""
+    p = add_command(
+        verbs["edit"], "checkin", cmd_edit_checkin, "Change a day's check-in (only the fields you name)."
+    )
+    p.add_argument("day", metavar="DATE", help="the day, YYYY-MM-DD")
+    _add_checkin_fields(p, with_pain=True)
+
+    p = add_command(verbs["delete"], "checkin", cmd_delete_checkin, "Delete a day's check-in.")
+    p.add_argument("day", metavar="DATE", help="the day, YYYY-MM-DD")
+
+    p = add_command(verbs["list"], "checkins", cmd_list_checkins, "Print check-ins in date order.")
+    p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: all)")
+    p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: all)")
+    p.add_argument("--json", action="store_true", help="print a JSON list with every stored field")

@@ -118,7 +118,7 @@ def _session_fields(p: argparse.ArgumentParser) -> None:
     p.add_argument("--note", dest="notes", help="a short note")
 
 
-def register(sub: Any, verbs: dict[str, Any]) -> None:
+def register(sub: Any) -> None:
     """Add the session and exercise-type commands to the parser."""
     session_sub = add_group(sub, "session", "Exercise sessions.", "session_command")
     p = add_command(session_sub, "add", cmd_session_add, "Log an exercise session.")
@@ -130,6 +130,13 @@ def register(sub: Any, verbs: dict[str, Any]) -> None:
     _session_fields(p)
     p.add_argument("--movement", action="append", help="a movement from the catalogue (repeatable)")
 
+    types_sub = add_group(sub, "types", "Exercise types.", "types_command")
+    p = add_command(types_sub, "add", cmd_types_add, "Add your own exercise type (e.g. 'Tai chi').")
+    p.add_argument("name", help="the name to show, e.g. 'Tai chi'")
+
+
+def register_verbs(verbs: dict[str, Any]) -> None:
+    """Add `edit session`, `delete session` and `list sessions`."""
     p = add_command(
         verbs["edit"], "session", cmd_edit_session, "Change a session (only the fields you name)."
     )
@@ -148,7 +155,3 @@ def register(sub: Any, verbs: dict[str, Any]) -> None:
     p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: all)")
     p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON list with every stored field")
-
-    types_sub = add_group(sub, "types", "Exercise types.", "types_command")
-    p = add_command(types_sub, "add", cmd_types_add, "Add your own exercise type (e.g. 'Tai chi').")
-    p.add_argument("name", help="the name to show, e.g. 'Tai chi'")
