@@ -232,3 +232,16 @@ def test_item17_a_refused_command_does_not_create_the_diary(tmp_path, capsys, ar
     assert code == 2, err
     one_line(err)
     assert list(db.parent.iterdir()) == []
+
+
+def test_item4_the_wal_next_to_a_symlinked_diarys_real_file_is_refused(tmp_path, capsys):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link.db"
+    Store(real / "diary.db").close()
+    link.symlink_to(real / "diary.db")
+    assert cli(capsys, link, "checkin", "3", "--date", "2026-01-02")[0] == 0
+    for suffix in ("", "-wal", "-shm"):
+        code, _, err = cli(capsys, link, "export", "csv", "--out", str(real / f"diary.db{suffix}"))
+        assert code == 2 and "your diary" in one_line(err), suffix
+    assert not (real / "diary.db-wal").exists()

@@ -93,12 +93,23 @@ def open_store(args: argparse.Namespace) -> Iterator[Store]:
     try:
         yield store
     except BaseException:
+        untouched = not existed and _holds_nothing(store)
         store.close()
-        if not existed:
+        if untouched:
             for created in _diary_family(path):
                 created.unlink(missing_ok=True)
         raise
     store.close()
+
+
+def _holds_nothing(store: Store) -> bool:
+    """True when the diary has no check-in and no session (a file this command only created)."""
+    from backcare.store import count_entries
+
+    try:
+        return count_entries(store) == 0
+    except sqlite3.Error:
+        return False
 
 
 def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> Path:
@@ -112,7 +123,8 @@ def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> P
     out = Path(text).expanduser()
     diary = diary_path(args)
     real = os.path.realpath(out)
-    protected = {os.path.realpath(p) for p in _diary_family(diary)}
+    resolved = Path(os.path.realpath(diary))  # SQLite keeps -wal/-shm next to the real file
+    protected = {os.path.realpath(p) for p in [*_diary_family(diary), *_diary_family(resolved)]}
     backups = os.path.realpath(diary.parent / BACKUP_DIR)
     same_file = out.exists() and any(p.exists() and os.path.samefile(out, p) for p in _diary_family(diary))
     if real in protected or same_file:
