@@ -39,7 +39,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy backcare
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --cov=backcare --cov-branch --cov-report=term:skip-covered
 
 test: system-deps-test lint typecheck pytest
 

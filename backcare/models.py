@@ -47,6 +47,8 @@ PAIN_QUALITIES: dict[str, str] = {
 
 TYPE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")  # no underscores, exponents or other scripts' digits
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,7 @@ class CheckIn:
     flare: bool = False
     notes: str | None = None
     source: str = "manual"
+    time: str | None = None  # "HH:MM" when the pain was rated
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,11 @@ def parse_int(
         return None
     number: float
     try:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or (
+            isinstance(value, str) and not WHOLE_NUMBER_RE.fullmatch(value.strip())
+        ):
             raise ValueError
-        number = float(str(value).strip()) if isinstance(value, str) else float(value)
+        number = float(value)
     except (TypeError, ValueError):
         raise ValidationError(
             f"{label} must be a whole number from {lo} to {hi}{hint}; '{value}' is not a number."
@@ -165,7 +170,12 @@ def parse_date(value: Any, label: str = "Date", *, allow_future: bool = False) -
     else:
         text = str(value).strip()
         try:
-            parsed = date.fromisoformat(text[:10])
+            if ISO_DATE_RE.fullmatch(text):
+                parsed = date.fromisoformat(text)
+            elif ISO_DATE_RE.fullmatch(text[:10]) and text[10:11] in ("T", " "):
+                parsed = datetime.fromisoformat(text).date()  # a full date and time
+            else:
+                raise ValueError
         except ValueError:
             raise ValidationError(
                 f"{label} '{text}' is not a date; write it as YYYY-MM-DD, for example 2026-03-01."
@@ -188,8 +198,9 @@ def parse_time(value: Any, label: str = "Start time") -> str | None:
     text = str(value).strip()
     if re.fullmatch(r"\d:\d\d", text):
         text = "0" + text
-    text = text[:5]
-    if not TIME_RE.match(text):
+    if re.fullmatch(r"[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?", text):
+        text = text[:5]  # seconds are dropped
+    if not TIME_RE.fullmatch(text):
         raise ValidationError(f"{label} '{value}' is not a time; use 24-hour HH:MM, for example 07:30.")
     return text
 
@@ -292,6 +303,7 @@ def checkin_from_input(**raw: Any) -> CheckIn:
         "qualities": attempt(parse_choices, raw.get("qualities"), PAIN_QUALITIES, "Pain quality"),
         "medication": attempt(clean_text, raw.get("medication"), "Medication", 500),
         "notes": attempt(clean_text, raw.get("notes"), "Notes"),
+        "time": attempt(parse_time, raw.get("time"), "Time"),
     }
     if (
         not problems

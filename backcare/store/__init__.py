@@ -17,6 +17,7 @@ from backcare.store.catalogue import (
     type_names,
 )
 from backcare.store.checkins import (
+    checkin_rows,
     checkins_frame,
     count_entries,
     count_own_entries,
@@ -50,17 +51,19 @@ from backcare.store.questionnaires import (
     save_peg,
     save_red_flag_check,
 )
-from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION
 from backcare.store.sessions import (
     add_session,
     add_sessions,
     all_session_movements,
     delete_sessions,
+    get_session,
     last_session_defaults,
     session_movements,
+    session_rows,
     sessions_frame,
     update_session,
 )
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",
@@ -76,6 +79,7 @@ __all__ = [
     "backup_bytes",
     "backup_to",
     "check_backup_file",
+    "checkin_rows",
     "checkins_frame",
     "count_entries",
     "count_own_entries",
@@ -90,6 +94,7 @@ __all__ = [
     "experiments_frame",
     "get_checkin",
     "get_experiment",
+    "get_session",
     "global_impression_frame",
     "last_answer_dates",
     "last_pain",
@@ -111,6 +116,7 @@ __all__ = [
     "save_peg",
     "save_red_flag_check",
     "session_movements",
+    "session_rows",
     "sessions_frame",
     "set_experiment_status",
     "start_experiment",

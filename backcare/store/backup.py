@@ -26,7 +26,7 @@ from backcare.errors import StoreError
 from backcare.private_files import OWNER_ONLY, os_problem, private_workspace, replacing
 from backcare.store.connection import SQLITE_HEADER, Store, sqlite_problem
 from backcare.store.restore_check import check_file, check_upgraded, failure, open_read_only
-from backcare.store.schema import SCHEMA_VERSION
+from backcare.store.version import SCHEMA_VERSION
 
 KEEP_DAILY = 14
 BACKUP_DIR = "backups"

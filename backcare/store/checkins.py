@@ -20,14 +20,14 @@ CHECKIN_COLUMNS = [
 
 _UPSERT = """
 INSERT INTO checkins (date, pain, worst_pain, stiffness, sleep_quality, stress, locations, qualities,
-                      medication, flare, notes, source, created_at, updated_at)
+                      medication, flare, notes, source, time, created_at, updated_at)
 VALUES (:date, :pain, :worst_pain, :stiffness, :sleep_quality, :stress, :locations, :qualities,
-        :medication, :flare, :notes, :source, :now, :now)
+        :medication, :flare, :notes, :source, :time, :now, :now)
 ON CONFLICT(date) DO UPDATE SET
     pain = excluded.pain, worst_pain = excluded.worst_pain, stiffness = excluded.stiffness,
     sleep_quality = excluded.sleep_quality, stress = excluded.stress, locations = excluded.locations,
     qualities = excluded.qualities, medication = excluded.medication, flare = excluded.flare,
-    notes = excluded.notes, source = excluded.source, updated_at = excluded.updated_at
+    notes = excluded.notes, source = excluded.source, time = excluded.time, updated_at = excluded.updated_at
 """
 
 
@@ -36,7 +36,7 @@ def _params(c: CheckIn, now: str) -> dict[str, Any]:
         "date": c.date.isoformat(), "pain": c.pain, "worst_pain": c.worst_pain, "stiffness": c.stiffness,
         "sleep_quality": c.sleep_quality, "stress": c.stress, "locations": json.dumps(list(c.locations)),
         "qualities": json.dumps(list(c.qualities)), "medication": c.medication, "flare": int(c.flare),
-        "notes": c.notes, "source": c.source, "now": now,
+        "notes": c.notes, "source": c.source, "time": c.time, "now": now,
     }  # fmt: skip
 
 
@@ -67,6 +67,18 @@ def get_checkin(store: Store, day: date) -> dict[str, Any] | None:
     row["qualities"] = json.loads(row["qualities"])
     row["flare"] = bool(row["flare"])
     return row
+
+
+def checkin_rows(store: Store, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Check-ins in date order as plain dicts (no pandas): every column, lists decoded."""
+    rows = store.rows(
+        "SELECT * FROM checkins WHERE date >= ? AND date <= ? ORDER BY date",
+        [(start or date.min).isoformat(), (end or date.max).isoformat()],
+    )
+    for row in rows:
+        row["locations"], row["qualities"] = json.loads(row["locations"]), json.loads(row["qualities"])
+        row["flare"] = bool(row["flare"])
+    return rows
 
 
 def delete_checkins(store: Store, days: Iterable[date]) -> int:

@@ -20,11 +20,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from backcare.errors import StoreError
 from backcare.private_files import create_private_file, os_problem, remove_stale_workspaces
-from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +118,9 @@ def with_nullable_ints(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 class Store:
     """A backcare database file: migrated on open, written only inside ``transaction()``."""
 
-    def __init__(self, path: str | os.PathLike[str], *, create: bool = True):
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_S
+    ):
         self.path = Path(path)
         examine_path(self.path, create=create)
         try:
@@ -130,14 +130,13 @@ class Store:
             raise StoreError(f"The diary cannot be created: {os_problem(exc, self.path)}.") from None
         remove_stale_workspaces(self.path.parent)
         self.conn = sqlite3.connect(
-            str(self.path), check_same_thread=False, timeout=BUSY_TIMEOUT_S, isolation_level=None
+            str(self.path), check_same_thread=False, timeout=busy_timeout, isolation_level=None
         )
         self._lock = threading.RLock()
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = FULL")
-            self.db = Database(self.conn)
             self._check_identity()
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -179,10 +178,17 @@ class Store:
             )
 
     def _migrate(self) -> None:
-        if not migrations.pending(self.db):
+        if self.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
+            return  # current: no need to load sqlite-utils (and, through it, pandas and numpy)
+        from sqlite_utils import Database
+
+        from backcare.store.schema import migrations
+
+        db = Database(self.conn)
+        if not migrations.pending(db):
             return
         with self.transaction():
-            migrations.apply(self.db)
+            migrations.apply(db)
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -21,9 +21,16 @@ from typing import Any
 
 from backcare.errors import StoreError
 from backcare.store.connection import sqlite_problem
-from backcare.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrations
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
-MIGRATION_NAMES = [m.name for m in migrations._migrations]
+
+def migration_names() -> list[str]:
+    """Names of backcare's migrations in order (imports sqlite-utils: only when a file is checked)."""
+    from backcare.store.schema import migrations
+
+    return [m.name for m in migrations._migrations]
+
+
 _SPACE = re.compile(r"\s+")
 
 
@@ -52,10 +59,13 @@ def build_reference(path: Path, version: int) -> sqlite3.Connection:
     """A fresh database at ``path`` built by backcare's migrations up to schema ``version``."""
     from sqlite_utils import Database  # only here: importing it pulls pandas in (the lean CLI path)
 
+    from backcare.store.schema import migrations
+
     conn = sqlite3.connect(str(path), isolation_level=None, uri=True)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")
-    stop = MIGRATION_NAMES[version] if version < len(MIGRATION_NAMES) else None
+    names = migration_names()
+    stop = names[version] if version < len(names) else None
     migrations.apply(Database(conn), stop_before=stop)
     return conn
 
@@ -158,7 +168,7 @@ def _check_rows(reference: sqlite3.Connection, candidate: Path, version: int, la
     if dangling is not None:
         raise _untrusted(label, f"a row of {dangling[0]} refers to a missing row of {dangling[2]}")
     applied = [r[0] for r in reference.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
-    if applied != MIGRATION_NAMES[:version]:
+    if applied != migration_names()[:version]:
         raise _untrusted(label, f"its record of schema changes does not match schema {version}")
     meta = dict(reference.execute("SELECT key, value FROM meta").fetchall())
     revision = meta.get("revision")

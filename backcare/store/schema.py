@@ -1,8 +1,8 @@
 """Schema migrations (sqlite-utils Migrations). The DDL defends the data with CHECK constraints.
 
-Never edit a migration that has shipped: add a new one, bump nothing by hand (the schema
-version is the number of migrations), and commit a fixture database of the previous version
-under tests/fixtures/schema/ so the upgrade is tested.
+Never edit a migration that has shipped: add a new one, bump SCHEMA_VERSION in
+backcare/store/version.py (a test checks it equals the number of migrations), and commit a
+fixture database of the previous version under tests/fixtures/schema/ so the upgrade is tested.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from sqlite_utils import Database, Migrations
 
 from backcare.catalogue import BUILTIN_MOVEMENTS, BUILTIN_TYPES
+from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
-APPLICATION_ID = 0x42434B31  # "BCK1": marks a SQLite file as a backcare database
 MIGRATION_SET = "backcare"
+__all__ = ["APPLICATION_ID", "MIGRATION_SET", "SCHEMA_VERSION", "migrations"]
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -202,6 +203,3 @@ def m003_timing_and_duration_quality(db: Database) -> None:
         "ALTER TABLE sessions ADD COLUMN duration_quality TEXT NOT NULL DEFAULT 'recorded' "
         "CHECK (duration_quality IN ('recorded', 'estimated', 'unreliable'))"
     )
-
-
-SCHEMA_VERSION = len(migrations._migrations)

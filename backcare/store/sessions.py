@@ -162,3 +162,20 @@ def all_session_movements(store: Store) -> pd.DataFrame:
            JOIN movements mv ON mv.id = sm.movement_id ORDER BY sm.session_id, sm.position"""
     )
     return with_nullable_ints(frame, ["sets", "reps"])
+
+
+def session_rows(store: Store, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Sessions in date order as plain dicts (no pandas), with the type's display name."""
+    return store.rows(
+        """SELECT s.*, t.name AS type_name FROM sessions s JOIN exercise_types t ON t.key = s.exercise_type
+           WHERE s.date >= ? AND s.date <= ? ORDER BY s.date, coalesce(s.start_time, ''), s.id""",
+        [(start or date.min).isoformat(), (end or date.max).isoformat()],
+    )
+
+
+def get_session(store: Store, session_id: int) -> dict[str, Any] | None:
+    """One session as a dict with its movements (name, sets, reps, weight_kg), or None."""
+    rows = store.rows("SELECT * FROM sessions WHERE id = ?", [session_id])
+    if not rows:
+        return None
+    return {**rows[0], "movements": session_movements(store, session_id)}

@@ -1,0 +1,193 @@
+"""What every command group shares: the parser class, opening the diary, checked output files, progress.
+
+Nothing here imports pandas or numpy: ``backcare checkin 4`` stays a small, quick process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from backcare import config
+from backcare.errors import BackcareError, ValidationError
+from backcare.models import WHOLE_NUMBER_RE, parse_date
+from backcare.private_files import write_private
+from backcare.store import Store
+
+Handler = Callable[[argparse.Namespace], int]
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+READ_ONLY = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+class UsageError(BackcareError):
+    """The command line itself is wrong (unknown option, missing argument)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that raises instead of printing usage and exiting, so errors are one plain line."""
+
+    def error(self, message: str) -> NoReturn:
+        """Raise UsageError with argparse's message and a pointer to --help."""
+        hint = " ".join(["backcare", *self.prog.split()[1:], "--help"])
+        raise UsageError(f"{message} (see: {hint})")
+
+
+def add_command(parent: Any, name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+    """Add a sub-command whose help and description are ``help_text`` and which runs ``handler``."""
+    parser: argparse.ArgumentParser = parent.add_parser(name, help=help_text, description=help_text)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def add_group(parent: Any, name: str, help_text: str, dest: str) -> Any:
+    """Add a command that only holds actions (``session add``, ``list checkins`` ...); return its subparsers."""
+    group = parent.add_parser(name, help=help_text, description=help_text)
+    return group.add_subparsers(dest=dest, metavar="ACTION", parser_class=Parser)
+
+
+def int_arg(text: str) -> int:
+    """argparse type: a plain whole number (digits with an optional sign, nothing else)."""
+    if not WHOLE_NUMBER_RE.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
+    return int(text)
+
+
+def day_arg(value: str | None, label: str = "--date") -> date:
+    """The day a command is about: --date (not in the future) or today."""
+    return parse_date(value, label) if value else date.today()
+
+
+def date_range(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    """--from / --to as dates (either may be missing); --from after --to is refused."""
+    start = parse_date(args.from_date, "--from") if args.from_date else None
+    end = parse_date(args.to_date, "--to") if args.to_date else None
+    if start and end and start > end:
+        raise ValidationError("--from must be on or before --to.")
+    return start, end
+
+
+def diary_path(args: argparse.Namespace) -> Path:
+    """The diary chosen by --db, $BACKCARE_DB or the default (checked by config.db_path)."""
+    return config.db_path(args.db)
+
+
+def _diary_family(diary: Path) -> list[Path]:
+    return [diary, diary.with_name(diary.name + "-wal"), diary.with_name(diary.name + "-shm")]
+
+
+@contextlib.contextmanager
+def open_store(args: argparse.Namespace) -> Iterator[Store]:
+    """Open (creating if needed) the diary. Call it only after the arguments are validated: if the
+    command still fails and the diary did not exist before, the file it created is removed again."""
+    path = diary_path(args)
+    existed = path.exists()
+    store = Store(path, busy_timeout=config.busy_timeout_s())
+    try:
+        yield store
+    except BaseException:
+        untouched = not existed and _holds_nothing(store)
+        store.close()
+        if untouched:
+            for created in _diary_family(path):
+                created.unlink(missing_ok=True)
+        raise
+    store.close()
+
+
+def _holds_nothing(store: Store) -> bool:
+    """True when the diary has no check-in and no session (a file this command only created)."""
+    from backcare.store import count_entries
+
+    try:
+        return count_entries(store) == 0
+    except sqlite3.Error:
+        return False
+
+
+def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> Path:
+    """Check a file the command will write before any work is done; refuse the diary itself (its
+    -wal/-shm files, any link to them) and anything inside the backups folder, folders, and
+    folders that are missing or read-only."""
+    from backcare.store.backup import BACKUP_DIR
+
+    if not text.strip():
+        raise ValidationError(f"{option} is empty; give the name of the file to write.")
+    out = Path(text).expanduser()
+    diary = diary_path(args)
+    real = os.path.realpath(out)
+    resolved = Path(os.path.realpath(diary))  # SQLite keeps -wal/-shm next to the real file
+    protected = {os.path.realpath(p) for p in [*_diary_family(diary), *_diary_family(resolved)]}
+    backups = os.path.realpath(diary.parent / BACKUP_DIR)
+    same_file = out.exists() and any(p.exists() and os.path.samefile(out, p) for p in _diary_family(diary))
+    if real in protected or same_file:
+        raise ValidationError(
+            f"{option} {out} is your diary; choose another file name (nothing was written)."
+        )
+    if real == backups or real.startswith(backups + os.sep) or _links_into(out, Path(backups)):
+        raise ValidationError(
+            f"{option} {out} is inside the automatic backups folder {backups}; choose another place."
+        )
+    if out.is_dir():
+        raise ValidationError(f"{option} {out} is a folder; give a file name inside it.")
+    folder = out.parent
+    if not folder.is_dir():
+        raise ValidationError(f"{option}: the folder {folder} does not exist.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValidationError(f"{option}: the folder {folder} is read-only.")
+    return out
+
+
+def _links_into(out: Path, folder: Path) -> bool:
+    """True when ``out`` is a hard link to a file in ``folder``."""
+    if not out.is_file() or not folder.is_dir():
+        return False
+    mine = out.stat()
+    return any(
+        (s := p.stat()).st_ino == mine.st_ino and s.st_dev == mine.st_dev
+        for p in folder.iterdir()
+        if p.is_file()
+    )
+
+
+def write_error(exc: OSError | sqlite3.Error, target: Path) -> BackcareError:
+    """A one-line explanation of a failed write that names the real cause and the person's file."""
+    code = getattr(exc, "errno", None)
+    if code in DISK_FULL or "disk is full" in str(exc):
+        return BackcareError(f"Could not write {target}: the disk is full (nothing was written).")
+    if code in READ_ONLY:
+        return BackcareError(f"Could not write {target}: the folder {target.parent} is read-only.")
+    reason = getattr(exc, "strerror", None) or str(exc)
+    return BackcareError(f"Could not write {target}: {reason}.")
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write an owner-only file atomically; failures become one plain line naming ``target``."""
+    try:
+        write_private(target, data)
+    except OSError as exc:
+        raise write_error(exc, target) from None
+
+
+def progress_printer(label: str) -> Callable[[int, int], None]:
+    """A progress(done, total) callback that draws a bar on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return lambda done, total: None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        frac = 0.0 if total <= 0 else min(1.0, done / total)
+        bar = "#" * int(frac * width)
+        sys.stderr.write(f"\r{label} [{bar:<{width}}] {frac:6.1%}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
