@@ -218,14 +218,17 @@ def restore_from(store: Store, source: Path, *, name: str | None = None) -> Path
     with ExitStack() as stack:
         folder = _workspace(stack, store)
         candidate = folder / "candidate.db"
-        _gather(source, candidate, label, store.path.parent)
-        _finish(
-            candidate,
-            label,
-            folder,
-            page_size=int(store.value("PRAGMA page_size")),
-            revision=store.revision(),
-        )
+        try:
+            _gather(source, candidate, label, store.path.parent)
+            _finish(
+                candidate,
+                label,
+                folder,
+                page_size=int(store.value("PRAGMA page_size")),
+                revision=store.revision(),
+            )
+        except UnicodeDecodeError:  # text in the file that is not UTF-8: damaged, or not backcare's
+            raise StoreError(f"{label} is damaged and cannot be restored. Nothing was changed.") from None
         stamp = datetime.now().strftime("%Y-%m-%dT%H%M%S")
         try:
             folder_of_backups = backups_folder(store)
