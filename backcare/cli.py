@@ -380,6 +380,12 @@ def cmd_set_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from backcare import serve
+
+    return serve.serve(args)
+
+
 # -- parser --------------------------------------------------------------------------------------
 
 
@@ -493,6 +499,12 @@ def build_parser() -> argparse.ArgumentParser:
         "set-password", cmd_set_password, "Protect the web app with a password (or remove it with --clear)."
     )
     p.add_argument("--clear", action="store_true", help="remove the password")
+
+    from backcare.serve import add_arguments as serve_arguments
+
+    serve_arguments(
+        add("serve", cmd_serve, "Start the app: on this computer, or with --lan over HTTPS for your phone.")
+    )
 
     p = add("demo", cmd_demo, "Fill an empty (or demo) database with realistic invented history.")
     p.add_argument("--days", type=_int_arg, default=180, help="number of days (default 180)")
