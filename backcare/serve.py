@@ -173,6 +173,12 @@ def qr_png(url: str, scale: int = 6) -> bytes:
     return out.getvalue()
 
 
+def phone_access() -> tuple[str, str] | None:
+    """(address, certificate fingerprint) when this app was started with `serve --lan`, else None."""
+    url, fingerprint = os.environ.get(LAN_URL_ENV), os.environ.get(LAN_FINGERPRINT_ENV)
+    return (url, fingerprint or "") if url else None
+
+
 def _offer_password(auth_file: Path) -> None:
     command = "python -m backcare set-password"
     if not sys.stdin.isatty():

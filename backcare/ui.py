@@ -424,6 +424,19 @@ def gate() -> None:
     st.stop()
 
 
+def signed_in() -> bool:
+    """Whether this browser session opened the diary with a password (one is set)."""
+    return bool(st.session_state.get("_authenticated"))
+
+
+def sign_out() -> None:
+    """Forget this device's login (the page asks for the password again)."""
+    for name in ("_authenticated", "_session_token"):
+        st.session_state.pop(name, None)
+    st.query_params.pop(SESSION_PARAM, None)
+    st.rerun()
+
+
 def _serve_downloads_once() -> None:
     # Download buttons given a callable make their file on click (only an authenticated page renders
     # them); Streamlit then keeps it under /media/<id>, unauthenticated, until two later script runs.
