@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run run-lan test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
+.PHONY: run run-lan phone-screenshots test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backcare needs Python 3.11 or newer"'
@@ -36,6 +36,14 @@ run: system-deps-run $(VENV)/.installed-run
 run-lan: system-deps-run $(VENV)/.installed-run
 	$(BIN)/python -m backcare init
 	$(BIN)/python -m backcare serve --lan --port=$(PORT)
+
+# Refresh the README's phone pictures (390 px, from the HTTPS browser test); tests never write here.
+phone-screenshots: $(VENV)/.installed-dev
+	rm -rf .phone-shots && mkdir .phone-shots
+	BACKCARE_SCREENSHOT_DIR=$(CURDIR)/.phone-shots BACKCARE_REQUIRE_BROWSER=1 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_lan_browser.py -k phone
+	cp .phone-shots/phone-login.png .phone-shots/phone-today.png docs/screenshots/
+	rm -rf .phone-shots
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
