@@ -147,3 +147,35 @@ def test_a_real_lan_start_on_loopback_answers_only_over_https(tmp_path):
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def test_settings_shows_the_qr_code_and_fingerprint_only_when_served_for_the_phone(db_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/settings.py").run()
+    assert not at.exception and not at.get("image")
+    assert any("make run-lan" in c.value for c in at.caption)
+    monkeypatch.setenv(serve.LAN_URL_ENV, "https://192.0.2.7:8501")
+    monkeypatch.setenv(serve.LAN_FINGERPRINT_ENV, "AB:CD:EF")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("views/settings.py").run()
+    assert not at.exception and at.get("image")
+    assert any("`AB:CD:EF`" in m.value for m in at.markdown)
+
+
+def test_sign_out_on_this_device_asks_for_the_password_again(db_path):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import APP
+
+    _with_password(db_path)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input(key="login_password").input("long enough pw")
+    at.button[0].click().run()
+    at.switch_page("views/settings.py").run()
+    assert "session" in at.query_params
+    at.button(key="sign_out").click().run()
+    assert at.text_input(key="login_password") and "session" not in at.query_params
