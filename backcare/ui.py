@@ -356,7 +356,8 @@ def red_flag_banner(context: str = "") -> bool:
 # -- access ---------------------------------------------------------------------------------------
 
 SESSION_PARAM = "session"  # the signed, expiring token that lets a login survive reloads
-DOWNLOAD_LIFETIME = 30.0  # seconds a generated download waits for its one fetch
+DOWNLOAD_LIFETIME = 10.0  # seconds a generated download may wait for its fetches
+FETCHES_PER_DOWNLOAD = 2  # Streamlit's page fetches the address once to check it, once to download
 
 
 def _locked(message: str) -> None:
@@ -440,7 +441,8 @@ def sign_out() -> None:
 def _serve_downloads_once() -> None:
     # Download buttons given a callable make their file on click (only an authenticated page renders
     # them); Streamlit then keeps it under /media/<id>, unauthenticated, until two later script runs.
-    # Here each such file is served once, then dropped (or dropped after DOWNLOAD_LIFETIME unfetched).
+    # Here each such file answers FETCHES_PER_DOWNLOAD times (Streamlit's page checks the address,
+    # then downloads it), then is dropped; unfetched, it is dropped after DOWNLOAD_LIFETIME seconds.
     import os
     import threading
 
@@ -452,7 +454,7 @@ def _serve_downloads_once() -> None:
     storage: Any = manager._storage  # the object the /media route reads from
     if getattr(storage, "_backcare_serve_once", False):
         return
-    pending: set[str] = set()
+    left: dict[str, int] = {}
     lock = threading.Lock()
     execute, read = manager.execute_deferred, storage.get_file
 
@@ -460,19 +462,26 @@ def _serve_downloads_once() -> None:
         url = execute(file_id)
         made = os.path.splitext(url.rsplit("/", 1)[-1])[0]
         with lock:
-            pending.add(made)
-        expiry = threading.Timer(DOWNLOAD_LIFETIME, storage.delete_file, (made,))
+            left[made] = FETCHES_PER_DOWNLOAD
+        expiry = threading.Timer(DOWNLOAD_LIFETIME, _drop, (made,))
         expiry.daemon = True
         expiry.start()
         return url
+
+    def _drop(file_id: str) -> None:
+        with lock:
+            left.pop(file_id, None)
+            storage.delete_file(file_id)
 
     def get_file(filename: str) -> Any:
         found = read(filename)
         file_id = os.path.splitext(filename)[0]
         with lock:
-            if file_id in pending:
-                pending.discard(file_id)
-                storage.delete_file(file_id)
+            if file_id in left:
+                left[file_id] -= 1
+                if left[file_id] <= 0:
+                    del left[file_id]
+                    storage.delete_file(file_id)
         return found
 
     manager.execute_deferred = execute_deferred  # type: ignore[method-assign]

@@ -168,9 +168,13 @@ def test_a_download_cannot_be_fetched_again_without_the_password(browser, make_a
     page.get_by_role("link", name="Data").click()
     expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible(timeout=30000)
     wait_idle(page)
-    with page.expect_download(timeout=30000) as started:
+    with (
+        page.expect_response(lambda r: "/media/" in r.url, timeout=30000) as checked,
+        page.expect_download(timeout=30000) as started,
+    ):
         page.get_by_role("button", name="Download a backup now").click()
     download = started.value
+    assert checked.value.status == 200  # Streamlit's page checks the address, then downloads it
     saved = tmp_path / "backup.db"
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"SQLite format 3")
