@@ -142,6 +142,12 @@ def test_a_damaged_password_file_locks_every_page_and_says_what_to_do(db_path):
         assert not at.text_input and not at.title  # no login form, nothing of the diary
         at.switch_page("views/history.py").run()
         assert not at.title and not any("private note" in str(m.value) for m in at.markdown)
+    repaired = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(db_path), "set-password"], capture_output=True,
+        text=True, cwd=ROOT, env={**os.environ, "BACKCARE_NEW_PASSWORD": "a fresh password"},
+    )  # fmt: skip
+    assert repaired.returncode == 0  # the command the message names does repair it
+    assert auth.verify_password("a fresh password", auth.load_record(config.auth_path(db_path)))
 
 
 def test_a_login_survives_a_reload_through_a_signed_expiring_token(db_path, monkeypatch):
