@@ -271,3 +271,22 @@ def test_database_and_exports_are_owner_only(tmp_path):
         capture_output=True,
     )
     assert oct(out.stat().st_mode)[-3:] == "600"
+
+
+def test_non_loopback_without_https_shows_nothing_even_with_a_password(db_path, tmp_path):
+    from backcare import serve
+
+    auth.save_record(config.auth_path(db_path), auth.hash_password("open sesame"))
+    cert, _key = serve.ensure_certificate(tmp_path / "tls", "127.0.0.1")
+    previous = {name: st_config.get_option(name) for name in ("server.address", "server.sslCertFile")}
+    st_config.set_option("server.address", "192.0.2.7")
+    try:
+        plain = AppTest.from_file(APP, default_timeout=60).run()
+        st_config.set_option("server.sslCertFile", str(cert))
+        tls = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        for name, value in previous.items():
+            st_config.set_option(name, value)
+    assert any("without HTTPS" in e.value and "make run-lan" in e.value for e in plain.error)
+    assert not plain.text_input and not plain.title  # not even the password field over plain HTTP
+    assert tls.text_input(key="login_password") and not tls.error
