@@ -1,12 +1,13 @@
 # backcare: two commands on a fresh machine.
 #   make run   set up and start the app on http://127.0.0.1:8501
+#   make run-lan  the same for your phone, over HTTPS on your home network (password first)
 #   make test  set up and run ruff, mypy and the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
+.PHONY: run run-lan phone-screenshots test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backcare needs Python 3.11 or newer"'
@@ -30,6 +31,19 @@ system-deps-test:
 run: system-deps-run $(VENV)/.installed-run
 	$(BIN)/python -m backcare init
 	$(BIN)/streamlit run app.py --server.address=127.0.0.1 --server.port=$(PORT)
+
+# Open backcare to your phone over the home network: HTTPS only, password first (see README).
+run-lan: system-deps-run $(VENV)/.installed-run
+	$(BIN)/python -m backcare init
+	$(BIN)/python -m backcare serve --lan --port=$(PORT)
+
+# Refresh the README's phone pictures (390 px, from the HTTPS browser test); tests never write here.
+phone-screenshots: $(VENV)/.installed-dev
+	rm -rf .phone-shots && mkdir .phone-shots
+	BACKCARE_SCREENSHOT_DIR=$(CURDIR)/.phone-shots BACKCARE_REQUIRE_BROWSER=1 \
+		$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_lan_browser.py -k phone
+	cp .phone-shots/phone-login.png .phone-shots/phone-today.png docs/screenshots/
+	rm -rf .phone-shots
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -7,18 +7,20 @@ the same machine or network out of the web pages; it does not encrypt the databa
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
 import json
+import os
 import secrets
-import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from backcare.errors import ValidationError
-from backcare.private_files import write_private
+from backcare.errors import BackcareError, ValidationError
+from backcare.private_files import OWNER_ONLY, write_private
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 MIN_LENGTH = 8
@@ -55,15 +57,30 @@ def save_record(path: Path, record: dict[str, Any] | None) -> None:
     write_private(path, json.dumps(record).encode())
 
 
+class DamagedPasswordFile(BackcareError):
+    """The password file exists but cannot be read as a password record: the app stays locked."""
+
+
+RECORD_FIELDS = ("salt", "hash", "n", "r", "p")
+
+
 def load_record(path: Path) -> dict[str, Any] | None:
-    """The stored password record, or None when no password is set."""
+    """The stored password record, or None when no password is set.
+
+    Raises DamagedPasswordFile when the file exists but is unreadable or not a password record:
+    a damaged file must lock the app, never open it."""
     try:
-        return dict(json.loads(path.read_text()))
+        record = json.loads(path.read_text())
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        # A damaged file must not open the app: a record that matches nothing keeps it locked.
-        return {"algorithm": "scrypt", "salt": "", "hash": "", "n": 2, "r": 1, "p": 1}
+        record = None
+    if not isinstance(record, dict) or not all(record.get(name) for name in RECORD_FIELDS):
+        raise DamagedPasswordFile(
+            f"The password file {path.name} is damaged, so backcare stays locked. Set a new password "
+            "in a terminal on this computer: python -m backcare set-password"
+        )
+    return record
 
 
 def is_loopback(address: str | None) -> bool:
@@ -71,27 +88,110 @@ def is_loopback(address: str | None) -> bool:
     return bool(address) and str(address).strip() in LOOPBACK
 
 
-@dataclass
+# -- a session that survives reloads: a signed, expiring token (no server-side store) --------------
+
+SESSION_HOURS_ENV = "BACKCARE_SESSION_HOURS"
+DEFAULT_SESSION_HOURS = 12.0
+
+
+def session_hours() -> float:
+    """How long a login lasts across reloads ($BACKCARE_SESSION_HOURS, default 12; 0 = ask each load)."""
+    try:
+        return max(0.0, float(os.environ.get(SESSION_HOURS_ENV, DEFAULT_SESSION_HOURS)))
+    except ValueError:
+        return DEFAULT_SESSION_HOURS
+
+
+def _token_mac(record: dict[str, Any], expiry: int) -> str:
+    # Keyed by the stored hash: setting a new password ends every session at once.
+    key = hmac.new(base64.b64decode(record["hash"]), b"backcare session v1", hashlib.sha256).digest()
+    mac = hmac.new(key, str(expiry).encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
+def issue_token(record: dict[str, Any], hours: float, now: float | None = None) -> str:
+    """A token that opens the diary until ``hours`` from now, or until the password changes."""
+    expiry = int((time.time() if now is None else now) + hours * 3600)
+    return f"{expiry}.{_token_mac(record, expiry)}"
+
+
+def token_is_valid(token: str, record: dict[str, Any], now: float | None = None) -> bool:
+    """Whether the token was issued for this password and has not expired (constant-time check)."""
+    expiry_text, _, mac = str(token).partition(".")
+    if not expiry_text.isdigit() or int(expiry_text) <= (time.time() if now is None else now):
+        return False
+    return hmac.compare_digest(mac.encode(), _token_mac(record, int(expiry_text)).encode())
+
+
+# -- throttle: one state for every session and process, in a small owner-only file ---------------
+
+THROTTLE_FILE_NAME = "backcare-login-throttle.json"
+FREE_TRIES = 2
+MAX_WAIT = 60.0
+
+
+def throttle_path(auth_file: Path) -> Path:
+    """Where the login throttle lives: next to the password file."""
+    return auth_file.with_name(THROTTLE_FILE_NAME)
+
+
 class Throttle:
-    """Shared across browser sessions: after 3 failures each try waits longer (2, 4, 8 ... 60 s)."""
+    """Login throttle shared by every browser session and process (not kept in Streamlit's caches).
 
-    failures: int = 0
-    not_before: float = 0.0
+    Each try is counted *before* the password is checked, under an exclusive file lock, so parallel
+    tries cannot slip through together: after two failures every try waits longer (2, 4, 8 ... 60 s)
+    and a try during the wait is refused without checking the password. A success resets it."""
 
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[dict[str, float]]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = os.open(self.path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, OWNER_ONLY)
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            state = self._read()
+            before = dict(state)
+            yield state
+            if state != before:
+                write_private(self.path, json.dumps(state).encode())
+        finally:
+            os.close(lock)  # closing releases the lock
+
+    def _read(self) -> dict[str, float]:
+        try:
+            raw = json.loads(self.path.read_text())
+            return {"failures": float(raw["failures"]), "not_before": float(raw["not_before"])}
+        except FileNotFoundError:
+            return {"failures": 0.0, "not_before": 0.0}
+        except (OSError, ValueError, KeyError, TypeError):
+            # Damaged: stay cautious (the next try already waits) rather than start afresh.
+            return {"failures": float(FREE_TRIES), "not_before": 0.0}
+
+    @staticmethod
+    def _wait(state: dict[str, float], now: float) -> float:
+        return min(MAX_WAIT, max(0.0, state["not_before"] - now))
 
     def wait_seconds(self, now: float | None = None) -> float:
-        """Seconds until the next attempt is allowed (0 when allowed now)."""
-        return max(0.0, self.not_before - (now if now is not None else time.monotonic()))
+        """Seconds until the next try is allowed (0 when allowed now)."""
+        with self._locked() as state:
+            return self._wait(state, time.time() if now is None else now)
 
-    def record(self, success: bool, now: float | None = None) -> None:
-        """Count a failure (and set the next allowed time) or reset after a success."""
-        with self._lock:
-            if success:
-                self.failures, self.not_before = 0, 0.0
-                return
-            self.failures += 1
-            if self.failures >= 3:
-                delay = min(60.0, 2.0 ** (self.failures - 2))
-                self.not_before = (now if now is not None else time.monotonic()) + delay
+    def begin(self, now: float | None = None) -> float:
+        """Start a try: 0 when it may go ahead (it is counted as a failure until succeeded() is
+        called), otherwise the seconds to wait (nothing counted, the password must not be checked)."""
+        now = time.time() if now is None else now
+        with self._locked() as state:
+            wait = self._wait(state, now)
+            if wait > 0:
+                return wait
+            state["failures"] += 1
+            if state["failures"] > FREE_TRIES:
+                state["not_before"] = now + min(MAX_WAIT, 2.0 ** (state["failures"] - FREE_TRIES))
+            return 0.0
+
+    def succeeded(self) -> None:
+        """The password was right: forget the failures."""
+        with self._locked() as state:
+            state.update(failures=0.0, not_before=0.0)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from streamlit import config as st_config
@@ -38,20 +39,141 @@ def test_comparison_is_constant_time(monkeypatch):
     assert calls == [1]
 
 
-def test_throttle_slows_down_after_three_failures():
-    throttle = auth.Throttle()
-    for _ in range(2):
-        throttle.record(False, now=100.0)
+def test_throttle_slows_down_after_two_failures_and_lives_in_an_owner_only_file(tmp_path):
+    throttle = auth.Throttle(tmp_path / auth.THROTTLE_FILE_NAME)
+    assert throttle.begin(now=100.0) == 0 and throttle.begin(now=100.0) == 0
     assert throttle.wait_seconds(now=100.0) == 0
-    throttle.record(False, now=100.0)
+    assert throttle.begin(now=100.0) == 0  # the third try goes ahead, and sets the wait
     assert throttle.wait_seconds(now=100.0) == 2.0
-    throttle.record(False, now=100.0)
-    assert throttle.wait_seconds(now=100.0) == 4.0
-    for _ in range(20):
-        throttle.record(False, now=100.0)
-    assert throttle.wait_seconds(now=100.0) == 60.0
-    throttle.record(True)
-    assert throttle.wait_seconds(now=100.0) == 0
+    assert throttle.begin(now=101.0) == 1.0  # refused: nothing counted, no password checked
+    assert throttle.begin(now=102.0) == 0 and throttle.wait_seconds(now=102.0) == 4.0
+    for n in range(20):
+        throttle.begin(now=1000.0 + 100 * n)
+    assert throttle.wait_seconds(now=2900.0) == 60.0
+    assert oct(throttle.path.stat().st_mode)[-3:] == "600"
+    # A second object on the same file (another session or process) sees the same state.
+    assert auth.Throttle(throttle.path).wait_seconds(now=2900.0) == 60.0
+    throttle.succeeded()
+    assert throttle.wait_seconds(now=2900.0) == 0
+
+
+def test_damaged_throttle_file_slows_the_next_try_instead_of_resetting(tmp_path):
+    path = tmp_path / auth.THROTTLE_FILE_NAME
+    path.write_text("{not json")
+    throttle = auth.Throttle(path)
+    assert throttle.begin(now=50.0) == 0 and throttle.wait_seconds(now=50.0) == 2.0
+
+
+def _try_during_wait(path: str, start_at: float, results) -> None:
+    import time
+
+    while time.time() < start_at:
+        time.sleep(0.001)
+    results.put(auth.Throttle(Path(path)).begin())
+
+
+def test_parallel_tries_in_other_processes_during_a_wait_are_all_refused(tmp_path):
+    import multiprocessing
+    import time
+
+    path = tmp_path / auth.THROTTLE_FILE_NAME
+    throttle = auth.Throttle(path)
+    for _ in range(8):
+        throttle.begin(now=time.time() - 1)  # eight failures: the wait is now 60 s
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    start_at = time.time() + 0.5
+    procs = [ctx.Process(target=_try_during_wait, args=(str(path), start_at, results)) for _ in range(12)]
+    for proc in procs:
+        proc.start()
+    waits = [results.get(timeout=30) for _ in procs]
+    for proc in procs:
+        proc.join(10)
+    assert len(waits) == 12 and all(w > 0 for w in waits)
+
+
+def test_parallel_first_tries_let_exactly_three_through(tmp_path):
+    """Twelve sessions at once from a clean state: the two free tries and the one that sets the wait."""
+    import threading
+
+    throttle_file = tmp_path / auth.THROTTLE_FILE_NAME
+    barrier = threading.Barrier(12)
+    allowed: list[float] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        allowed.append(auth.Throttle(throttle_file).begin())
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(allowed) == 12 and allowed.count(0.0) == 3
+
+
+def _login(at: AppTest, password: str) -> AppTest:
+    at.text_input(key="login_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_clearing_streamlit_caches_does_not_reset_the_throttle(db_path):
+    """Issue 16 item 6: anyone can send clear_cache without logging in; the throttle must survive it."""
+    import streamlit as st
+
+    auth.save_record(config.auth_path(db_path), auth.hash_password("open sesame"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    for _ in range(3):
+        _login(at, "wrong guess")
+    st.cache_data.clear()  # what Streamlit's clear_cache message does for any client
+    st.cache_resource.clear()
+    fresh = _login(AppTest.from_file(APP, default_timeout=60).run(), "open sesame")
+    assert any("Too many wrong passwords" in e.value for e in fresh.error)
+    assert not any("How is your back today" in t.value for t in fresh.title)
+
+
+def test_a_damaged_password_file_locks_every_page_and_says_what_to_do(db_path):
+    save_checkin(Store(db_path), checkin_from_input(date=date.today(), pain=4, notes="private note"))
+    for damaged in ("{half a json", '{"algorithm": "scrypt"}', "[]", ""):
+        config.auth_path(db_path).write_text(damaged)
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert any("damaged" in e.value and "python -m backcare set-password" in e.value for e in at.error)
+        assert not at.text_input and not at.title  # no login form, nothing of the diary
+        at.switch_page("views/history.py").run()
+        assert not at.title and not any("private note" in str(m.value) for m in at.markdown)
+    repaired = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(db_path), "set-password"], capture_output=True,
+        text=True, cwd=ROOT, env={**os.environ, "BACKCARE_NEW_PASSWORD": "a fresh password"},
+    )  # fmt: skip
+    assert repaired.returncode == 0  # the command the message names does repair it
+    assert auth.verify_password("a fresh password", auth.load_record(config.auth_path(db_path)))
+
+
+def test_a_login_survives_a_reload_through_a_signed_expiring_token(db_path, monkeypatch):
+    record = auth.hash_password("open sesame")
+    auth.save_record(config.auth_path(db_path), record)
+    at = _login(AppTest.from_file(APP, default_timeout=60).run(), "open sesame")
+    token = (
+        at.query_params["session"][0]
+        if isinstance(at.query_params["session"], list)
+        else at.query_params["session"]
+    )
+    assert auth.token_is_valid(token, record)
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["session"] = token
+    assert any("How is your back today" in t.value for t in reloaded.run().title)
+    forged = AppTest.from_file(APP, default_timeout=60)
+    forged.query_params["session"] = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert forged.run().text_input(key="login_password")
+    # Expired, or issued before the password changed: the password is asked again.
+    assert not auth.token_is_valid(auth.issue_token(record, 1, now=0), record)
+    auth.save_record(config.auth_path(db_path), auth.hash_password("a new password"))
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["session"] = token
+    assert again.run().text_input(key="login_password")
+    monkeypatch.setenv(auth.SESSION_HOURS_ENV, "0")
+    assert auth.session_hours() == 0
 
 
 def test_loopback_detection():
@@ -149,3 +271,22 @@ def test_database_and_exports_are_owner_only(tmp_path):
         capture_output=True,
     )
     assert oct(out.stat().st_mode)[-3:] == "600"
+
+
+def test_non_loopback_without_https_shows_nothing_even_with_a_password(db_path, tmp_path):
+    from backcare import serve
+
+    auth.save_record(config.auth_path(db_path), auth.hash_password("open sesame"))
+    cert, _key = serve.ensure_certificate(tmp_path / "tls", "127.0.0.1")
+    previous = {name: st_config.get_option(name) for name in ("server.address", "server.sslCertFile")}
+    st_config.set_option("server.address", "192.0.2.7")
+    try:
+        plain = AppTest.from_file(APP, default_timeout=60).run()
+        st_config.set_option("server.sslCertFile", str(cert))
+        tls = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        for name, value in previous.items():
+            st_config.set_option(name, value)
+    assert any("without HTTPS" in e.value and "make run-lan" in e.value for e in plain.error)
+    assert not plain.text_input and not plain.title  # not even the password field over plain HTTP
+    assert tls.text_input(key="login_password") and not tls.error

@@ -4,7 +4,7 @@ from datetime import time
 
 import streamlit as st
 
-from backcare import ics, ui
+from backcare import ics, serve, ui
 
 st.title("Settings")
 ui.show_flash()
@@ -31,3 +31,19 @@ st.markdown(
     f"Your diary is one file on this computer: `{ui.active_db_path()}`. Nothing is sent anywhere. "
     "Back it up or move it from the **Data** page."
 )
+
+st.subheader("Use it on your phone")
+phone = serve.phone_access()
+if phone is None:
+    st.caption(
+        "To log from your phone on your home network, start backcare with `make run-lan` instead: it asks "
+        "for a password first and serves over HTTPS only. See the README."
+    )
+else:
+    st.image(serve.qr_png(phone[0]), caption=phone[0], width=220)
+    st.markdown(
+        f"Scan the code with your phone's camera. The phone warns that the certificate is not trusted: "
+        f"go on only if its SHA-256 fingerprint is `{phone[1]}`."
+    )
+if ui.signed_in() and st.button("Sign out on this device", key="sign_out"):
+    ui.sign_out()

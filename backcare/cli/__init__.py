@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from backcare.cli import admin, diary, files, insights, sessions
+from backcare.cli import admin, diary, files, insights, serve, sessions
 from backcare.cli.common import DISK_FULL, Handler, Parser, UsageError, add_group
 from backcare.errors import BackcareError
 
@@ -40,8 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     insights.register(sub)
     files.register(sub)
     admin.register(sub)
-    # serve: the local-network server (`serve --lan`) registers its command here, from its own
-    # module (backcare/cli/serve.py), with register(sub) like the groups above.
+    serve.register(sub)
     return parser
 
 
