@@ -45,7 +45,8 @@ SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
     "the exercise does cannot be told apart"
 )
-SIGNATURE_Z = 2.58  # a same-day association this strong (|z|, 1% two-sided) counts as the signature
+SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
+SIGNATURE_POINTS = 0.7  # ... and at least this big, and bigger than the next-day estimate
 
 
 @dataclass(frozen=True)
@@ -109,29 +110,32 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.days[t])])
 
 
-def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Estimates, standard errors and the 95% critical value for the chosen types."""
+def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimates, standard errors and 95% critical values for the chosen types. A type's Student t
+    degrees of freedom are at most its days with it minus one: a rarely done type's estimate rests
+    on its few days, whatever the diary's length."""
     z1, m1 = _filled(_lagged(diary.pain, rows.t, 1))
     z2, m2 = _filled(_lagged(diary.pain, rows.t, 2))
     exog = _design(diary, rows.t, rows.done, cols)
     beta, se, df = iv_fit(rows.outcome, exog, rows.baseline, np.column_stack([z1, m1, z2, m2]))
     k = len(cols)
-    return beta[1 : 1 + k], se[1 : 1 + k], float(stats.t.ppf(0.975, max(df, 1)))
+    days_with = rows.done[:, cols].sum(axis=0)
+    return beta[1 : 1 + k], se[1 : 1 + k], stats.t.ppf(0.975, np.clip(np.minimum(df, days_with - 1), 1, None))
 
 
-def same_day_z(diary: Diary, cols: list[int]) -> np.ndarray:
-    """z statistics of the same-day association of each chosen type (pain of day t on its
-    sessions, adjusting for the day before): used only to spot ratings made after sessions."""
+def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates and z statistics of the same-day association of each chosen type (pain of day t
+    on its sessions, adjusting for the day before): used only to spot ratings made after sessions."""
     t = np.flatnonzero(~np.isnan(diary.pain))
     t = t[t >= 1]
     if len(t) < 10:
-        return np.zeros(len(cols))
+        return np.zeros(len(cols)), np.zeros(len(cols))
     previous, missing = _filled(diary.pain[t - 1])
     exog = np.column_stack([_design(diary, t, diary.done[t], cols), missing])
     beta, se, _df = iv_fit(diary.pain[t], exog, previous, previous)
     k = len(cols)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.nan_to_num(beta[1 : 1 + k] / se[1 : 1 + k])
+        return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se[1 : 1 + k])
 
 
 def _eligibility(days: pd.DatetimeIndex, mask: np.ndarray, n_rows: int, th: Thresholds) -> str:
@@ -239,23 +243,26 @@ def _details(diary: Diary, lag: int, th: Thresholds) -> pd.DataFrame:
     kept = _Rows(rows.t[keep], rows.outcome[keep], rows.baseline[keep], rows.done[keep])
     estimate, se, q = _fit(diary, kept, eligible)
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
-    z = dict(zip(eligible, same_day_z(diary, eligible), strict=True)) if untimed else {}
-    for j, est, err in zip(eligible, estimate, se, strict=True):
-        low, high = est - q * err, est + q * err
+    same, z = same_day(diary, eligible) if untimed else (np.zeros(0), np.zeros(0))
+    signature = {
+        j
+        for i, j in enumerate(eligible)
+        if j in untimed
+        and abs(z[i]) >= SIGNATURE_Z
+        and abs(same[i]) >= max(SIGNATURE_POINTS, abs(estimate[eligible.index(j)]))
+        and (same[i] > 0) != (estimate[eligible.index(j)] > 0)
+    }
+    for j, est, err, q_j in zip(eligible, estimate, se, q, strict=True):
+        low, high = est - q_j * err, est + q_j * err
         verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
         result.loc[j, ["n_days_with", "n_weeks"]] = [
             int(kept.done[:, j].sum()),
             int(week_start(pd.Series(diary.days[kept.t[kept.done[:, j]]])).nunique()),
         ]
-        if (
-            j in untimed
-            and verdict != "no clear difference"
-            and abs(z[j]) >= SIGNATURE_Z
-            and (z[j] > 0) != (est > 0)
-        ):
+        if j in signature and verdict != "no clear difference":
             result.loc[j, "reason"] = (
-                f"on days with it your pain that day was clearly {'lower' if z[j] < 0 else 'higher'} and the "
-                f"next days' {'higher' if z[j] < 0 else 'lower'}: the pattern of pain rated after the session. "
+                f"on days with it your pain that day was clearly {'lower' if est > 0 else 'higher'} and later "
+                f"{'higher' if est > 0 else 'lower'}: the pattern of pain rated after the session. "
                 "Record the time of your rating and the session, or your pain before the session, for a fair answer"
             )
             continue
