@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -26,6 +27,7 @@ def diary_days(values: pd.Series) -> pd.Series:
     return pd.Series([one(v) for v in values], index=values.index, dtype="datetime64[ns]")
 
 
-def week_start(days: pd.Series) -> pd.Series:
+def week_start(days: pd.Series | pd.DatetimeIndex) -> pd.Series | pd.DatetimeIndex:
     """The Monday that starts each day's week (days are midnight Timestamps)."""
-    return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    weekday = days.day_of_week if isinstance(days, pd.DatetimeIndex) else days.dt.day_of_week
+    return days - pd.to_timedelta(np.asarray(weekday), unit="D")

@@ -88,9 +88,8 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
             }
         ).dropna(subset=["day", "type"])
         s = s[(s["day"] >= days[0]) & (s["day"] <= days[-1])]
-        position = {key: i for i, key in enumerate(types)}
         rows = days.get_indexer(s["day"])
-        done[rows, s["type"].map(lambda k: position[str(k)]).to_numpy(int)] = True
+        done[rows, pd.Categorical(s["type"].astype(str), categories=types).codes] = True
         baseline, timed = _baselines(c, s, days, baseline, timed)
     return Diary(days, pain, baseline, timed, done, types)
 

@@ -144,7 +144,7 @@ def _eligibility(days: pd.DatetimeIndex, mask: np.ndarray, n_rows: int, th: Thre
     if n_with < th.min_days_with:
         return f"{n_with} usable days with it; at least {th.min_days_with} are needed"
     with_days = days[mask]
-    weeks = week_start(pd.Series(with_days)).nunique()
+    weeks = _weeks(with_days)
     if weeks < th.min_weeks:
         return f"only in {weeks} different weeks; at least {th.min_weeks} are needed"
     if (with_days.max() - with_days.min()).days < th.min_spread_days:
@@ -179,96 +179,103 @@ def effect_details(
     return _details(build_diary(checkins, sessions), lag, thresholds)
 
 
-def _details(diary: Diary, lag: int, th: Thresholds) -> pd.DataFrame:
+DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
+
+
+def _weeks(days: pd.DatetimeIndex) -> int:
+    return int(week_start(days).nunique())
+
+
+def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) -> pd.DataFrame:
+    """The per-type table for one lag; ``same`` carries a precomputed ``same_day`` result."""
     types = diary.types
-    result = pd.DataFrame(
-        {
-            "exercise_type": types,
-            "estimate": np.nan,
-            "ci_low": np.nan,
-            "ci_high": np.nan,
-            "n_days_with": 0,
-            "n_days_without": 0,
-            "verdict": "not enough data",
-            "reason": "",
-            "n_weeks": 0,
-        }
-    )
+    k = len(types)
+    out: dict[str, list] = {
+        "exercise_type": list(types), "estimate": [np.nan] * k, "ci_low": [np.nan] * k,
+        "ci_high": [np.nan] * k, "n_days_with": [0] * k, "n_days_without": [0] * k,
+        "verdict": ["not enough data"] * k, "reason": [""] * k, "n_weeks": [0] * k,
+    }  # fmt: skip
     if not types:
-        return result
+        return pd.DataFrame(out, columns=DETAIL_COLUMNS)
     rows = _rows(diary, lag)
     days = diary.days[rows.t]
-    result["n_days_with"] = rows.done.sum(axis=0).astype(int)
-    result["n_weeks"] = [
-        int(week_start(pd.Series(days[rows.done[:, j]])).nunique()) for j in range(len(types))
-    ]
-    result["n_days_without"] = int((~rows.done.any(axis=1)).sum())
+    out["n_days_with"] = [int(v) for v in rows.done.sum(axis=0)]
+    out["n_weeks"] = [_weeks(days[rows.done[:, j]]) for j in range(k)]
+    out["n_days_without"] = [int((~rows.done.any(axis=1)).sum())] * k
     if lag == 0:
-        result["reason"] = SAME_DAY_REASON
-        return result
-    if len(rows.t) < th.min_rows:
-        result["reason"] = (
+        out["reason"] = [SAME_DAY_REASON] * k
+    elif len(rows.t) < th.min_rows:
+        out["reason"] = [
             f"{len(rows.t)} usable pairs of days (a day and the day {lag} after, both logged); "
             f"at least {th.min_rows} are needed"
-        )
-        return result
-    if np.ptp(rows.outcome) == 0 or np.ptp(rows.baseline) == 0:
-        result["reason"] = (
+        ] * k
+    elif np.ptp(rows.outcome) == 0 or np.ptp(rows.baseline) == 0:
+        out["reason"] = [
             "not enough variation: your pain ratings are all the same, so there is nothing to compare"
-        )
-        return result
+        ] * k
+    else:
+        _estimate(diary, rows, th, out, same)
+    return pd.DataFrame(out, columns=DETAIL_COLUMNS)
+
+
+def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: tuple | None) -> None:
+    """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
+    types = diary.types
+    days = diary.days[rows.t]
     eligible = list(range(len(types)))
     keep = np.ones(len(rows.t), bool)
     while True:
         reasons = {j: _eligibility(days[keep], rows.done[keep, j], int(keep.sum()), th) for j in eligible}
-        reasons.update(
-            {j: r for j, r in _told_apart(rows.done[keep], eligible, types, th).items() if not reasons[j]}
-        )
+        together = _told_apart(rows.done[keep], eligible, types, th)
+        reasons.update({j: r for j, r in together.items() if not reasons[j]})
         dropped = [j for j, reason in reasons.items() if reason]
         if not dropped:
             break
         for j in dropped:
-            result.loc[j, "reason"] = reasons[j]
+            out["reason"][j] = reasons[j]
             eligible.remove(j)
             keep &= ~rows.done[:, j]  # their days are neither "with" another type nor "no exercise"
     reference = int((keep & ~rows.done[:, eligible].any(axis=1)).sum()) if eligible else 0
     if not eligible or keep.sum() < th.min_rows or reference < th.min_days_without:
-        result.loc[result["reason"] == "", "reason"] = (
+        why = (
             f"only {reference} usable days without any exercise to compare with; at least "
             f"{th.min_days_without} are needed"
             if eligible
             else "too few usable days remain once days with rarely done types are set aside"
         )
-        return result
+        out["reason"] = [r or why for r in out["reason"]]
+        return
     kept = _Rows(rows.t[keep], rows.outcome[keep], rows.baseline[keep], rows.done[keep])
     estimate, se, q = _fit(diary, kept, eligible)
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
-    same, z = same_day(diary, eligible) if untimed else (np.zeros(0), np.zeros(0))
-    signature = {
-        j
-        for i, j in enumerate(eligible)
-        if j in untimed
-        and abs(z[i]) >= SIGNATURE_Z
-        and abs(same[i]) >= max(SIGNATURE_POINTS, abs(estimate[eligible.index(j)]))
-        and (same[i] > 0) != (estimate[eligible.index(j)] > 0)
-    }
-    for j, est, err, q_j in zip(eligible, estimate, se, q, strict=True):
-        low, high = est - q_j * err, est + q_j * err
+    if untimed:
+        same_est, z = (
+            same
+            if same is not None and len(same[0]) == len(types)
+            else same_day(diary, list(range(len(types))))
+        )
+    for i, j in enumerate(eligible):
+        est, low, high = estimate[i], estimate[i] - q[i] * se[i], estimate[i] + q[i] * se[i]
         verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
-        result.loc[j, ["n_days_with", "n_weeks"]] = [
-            int(kept.done[:, j].sum()),
-            int(week_start(pd.Series(diary.days[kept.t[kept.done[:, j]]])).nunique()),
-        ]
-        if j in signature and verdict != "no clear difference":
-            result.loc[j, "reason"] = (
+        out["n_days_with"][j] = int(kept.done[:, j].sum())
+        out["n_weeks"][j] = _weeks(diary.days[kept.t[kept.done[:, j]]])
+        out["n_days_without"][j] = reference
+        signature = (
+            j in untimed
+            and verdict != "no clear difference"
+            and abs(z[j]) >= SIGNATURE_Z
+            and abs(same_est[j]) >= max(SIGNATURE_POINTS, abs(est))
+            and (same_est[j] > 0) != (est > 0)
+        )
+        if signature:
+            out["reason"][j] = (
                 f"on days with it your pain that day was clearly {'lower' if est > 0 else 'higher'} and later "
                 f"{'higher' if est > 0 else 'lower'}: the pattern of pain rated after the session. "
                 "Record the time of your rating and the session, or your pain before the session, for a fair answer"
             )
             continue
-        result.loc[j, ["estimate", "ci_low", "ci_high", "verdict"]] = [est, low, high, verdict]
-    result["n_days_without"] = reference
-    return result
+        out["estimate"][j], out["ci_low"][j], out["ci_high"][j], out["verdict"][j] = est, low, high, verdict
+    out["n_days_without"] = [reference] * len(types)
 
 
 def exercise_effects(checkins: pd.DataFrame, sessions: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
@@ -289,7 +296,8 @@ def lag_profile(
     """effect_details for the same day, the next day and two days later, stacked with a ``lag``
     column (the same day always comes without an estimate: see the module docstring)."""
     diary = build_diary(checkins, sessions)
-    frames = [_details(diary, lag, DEFAULT_THRESHOLDS).assign(lag=lag) for lag in lags]
+    same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+    frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
 

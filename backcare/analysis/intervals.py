@@ -42,7 +42,7 @@ def iv_fit(
     ``use_correction``) and the residual degrees of freedom. Columns follow ``[exog, endog]``."""
     regressors = np.column_stack([exog, endog])
     all_instruments = np.column_stack([exog, instruments])
-    first, *_ = np.linalg.lstsq(all_instruments, endog, rcond=None)
+    first = np.linalg.pinv(all_instruments.T @ all_instruments) @ (all_instruments.T @ endog)
     fitted = np.column_stack([exog, all_instruments @ first])
     bread = np.linalg.pinv(fitted.T @ fitted)
     beta = bread @ fitted.T @ y
