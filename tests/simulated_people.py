@@ -125,7 +125,8 @@ def simulate_experiment(
 
     Latent pain: baseline 5 + AR(1) deviation with marginal sd `sd`; the effect builds up and wears
     off gradually (each day it moves `onset` of the way toward its target), which the washout handles.
-    X is done on a share `adherence` of A-period days and on 3% of B-period days (slips).
+    X is done on a share `adherence` of A-period days and on 3% of B-period days (slips); an A period
+    followed less often than the plan asks has a proportionally smaller effect.
     """
     from backcare.experiments import schedule
 
@@ -138,7 +139,8 @@ def simulate_experiment(
     for d in days:
         deviation = phi * deviation + rng.normal(0, sd * np.sqrt(1 - phi**2))
         doing = rng.random() < (adherence if arm_of[d] == "A" else 0.03)
-        target = effect if arm_of[d] == "A" else 0.0
+        dose = min(1.0, adherence / (plan.min_days_per_week / 7))
+        target = effect * dose if arm_of[d] == "A" else 0.0
         level += onset * (target - level)
         pains.append(5 + deviation + level)
         if doing:

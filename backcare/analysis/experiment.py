@@ -18,7 +18,9 @@ meaningful difference (1 point), not with p < 0.05:
 Carry-over check: in each period that follows a period of the other arm, the first
 ``EARLY_DAYS`` counted days minus the rest; if the effect lingers, those differences have opposite
 signs in A and B periods. Found when the contrast points the way of the estimate with one-sided
-95% confidence and is at least half a point.
+95% confidence and is at least half a point, or when the later days of the periods alone show a
+bigger difference whose 80% interval is not within +/-1 point (an effect that builds up or wears
+off more slowly than the washout allows).
 
 Pure: DataFrames and a plan in, a dataclass out.
 """
@@ -162,26 +164,38 @@ def experiment_result(
 def carry_over(
     plan: ExperimentPlan, periods: pd.DataFrame, daily: pd.DataFrame, estimate: float
 ) -> tuple[float, bool]:
-    """The carry-over contrast (see the module docstring) and whether it shows carry-over."""
+    """The carry-over contrast and whether carry-over (or a slow build-up) shows (module docstring)."""
     early: dict[str, list[float]] = {"A": [], "B": []}
+    late: dict[int, dict[str, float]] = {}
     previous = None
     for p in schedule(plan):
         row = periods.loc[periods["number"] == p.number].iloc[0]
-        if previous is not None and previous != p.arm and row["finished"]:
-            counted = [d.date() for d in pd.date_range(p.start, p.end) if p.counts(d.date())]
-            first = daily.loc[daily.index.isin(counted[:EARLY_DAYS]), "pain"]
-            rest = daily.loc[daily.index.isin(counted[EARLY_DAYS:]), "pain"]
-            if len(first) >= 2 and len(rest) >= 2:
+        counted = [d.date() for d in pd.date_range(p.start, p.end) if p.counts(d.date())]
+        first = daily.loc[daily.index.isin(counted[:EARLY_DAYS]), "pain"]
+        rest = daily.loc[daily.index.isin(counted[EARLY_DAYS:]), "pain"]
+        if row["finished"] and len(rest) >= 2:
+            late.setdefault(p.pair, {})[p.arm] = float(rest.mean())
+            if previous is not None and previous != p.arm and len(first) >= 2:
                 early[p.arm].append(float(first.mean() - rest.mean()))
         previous = p.arm
-    a, b = np.array(early["A"]), np.array(early["B"])
-    if len(a) < 2 or len(b) < 2 or np.isnan(estimate):
+    if np.isnan(estimate):
         return float("nan"), False
+    late_diffs = np.array([v["A"] - v["B"] for v in late.values() if len(v) == 2])
+    late_estimate, late_low, late_high = t_interval(late_diffs, INTERVAL_LEVEL)
+    slow = (
+        len(late_diffs) >= MIN_PAIRS
+        and (late_estimate < 0) == (estimate < 0)
+        and abs(late_estimate) > abs(estimate)
+        and not (late_low > -MEANINGFUL_DIFFERENCE and late_high < MEANINGFUL_DIFFERENCE)
+    )
+    a, b = np.array(early["A"]), np.array(early["B"])
+    if len(a) < 2 or len(b) < 2:
+        return float("nan"), bool(slow)
     contrast = float(b.mean() - a.mean())
     se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
     toward_estimate = (contrast < 0) == (estimate < 0)
-    clear = se > 0 and abs(contrast) / se > stats.norm.ppf(0.95)
-    return contrast, bool(toward_estimate and clear and abs(contrast) >= 0.5)
+    clear = se > 0 and abs(contrast) / se > stats.norm.ppf(0.95) and abs(contrast) >= 0.5
+    return contrast, bool(slow or (toward_estimate and clear))
 
 
 def judge(
