@@ -146,7 +146,7 @@ def experiment_result(
     estimate, low, high = t_interval(diffs["difference"].to_numpy(float), INTERVAL_LEVEL)
     finished = periods.loc[periods["finished"], "adherence"].dropna()
     started = periods["adherence"].dropna()
-    carry, found = carry_over(plan, periods, daily, estimate)
+    carry, found = carry_over(plan, periods, daily, (estimate, low, high))
     return ExperimentResult(
         periods=periods,
         pair_differences=diffs,
@@ -162,7 +162,7 @@ def experiment_result(
 
 
 def carry_over(
-    plan: ExperimentPlan, periods: pd.DataFrame, daily: pd.DataFrame, estimate: float
+    plan: ExperimentPlan, periods: pd.DataFrame, daily: pd.DataFrame, interval: tuple[float, float, float]
 ) -> tuple[float, bool]:
     """The carry-over contrast and whether carry-over (or a slow build-up) shows (module docstring)."""
     early: dict[str, list[float]] = {"A": [], "B": []}
@@ -178,12 +178,15 @@ def carry_over(
             if previous is not None and previous != p.arm and len(first) >= 2:
                 early[p.arm].append(float(first.mean() - rest.mean()))
         previous = p.arm
+    estimate, low, high = interval
     if np.isnan(estimate):
         return float("nan"), False
     late_diffs = np.array([v["A"] - v["B"] for v in late.values() if len(v) == 2])
     late_estimate, late_low, late_high = t_interval(late_diffs, INTERVAL_LEVEL)
     slow = (
         len(late_diffs) >= MIN_PAIRS
+        and low > -MEANINGFUL_DIFFERENCE
+        and high < MEANINGFUL_DIFFERENCE
         and (late_estimate < 0) == (estimate < 0)
         and abs(late_estimate) > abs(estimate)
         and not (late_low > -MEANINGFUL_DIFFERENCE and late_high < MEANINGFUL_DIFFERENCE)
