@@ -160,7 +160,7 @@ def result_sentence(plan: ExperimentPlan, result: ExperimentResult, names: dict[
 def result_checks(plan: ExperimentPlan, result: ExperimentResult) -> list[str]:
     """The checks behind a verdict, in plain words: adherence against its threshold, carry-over."""
     lines = []
-    if result.adherence == result.adherence:  # not NaN: at least one period has started
+    if not math.isnan(result.adherence):  # at least one period has started
         followed = (
             "enough for a verdict" if result.adherence >= ADHERENCE_THRESHOLD else "not enough for a verdict"
         )
@@ -175,7 +175,7 @@ def result_checks(plan: ExperimentPlan, result: ExperimentResult) -> list[str]:
             f"{plan.washout_days} settling-in days. The difference may be understated; a longer settling-in "
             "time would help next time."
         )
-    elif result.carry_over == result.carry_over:
+    elif not math.isnan(result.carry_over):
         lines.append(
             f"Carry-over: the first {EARLY_DAYS} compared days of each period did not clearly look like the "
             "period before."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -307,7 +308,7 @@ def experiment_banner() -> None:
         return
     line = experiment_runs.status_line(running.plan, type_names())
     adherence = running.result.adherence
-    if adherence == adherence:  # not NaN
+    if not math.isnan(adherence):
         line += f" Plan followed so far: {adherence:.0%}."
     st.info(md(line), icon="🧪")
 

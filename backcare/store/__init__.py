@@ -30,7 +30,6 @@ from backcare.store.connection import Store, now_iso
 from backcare.store.diary_io import diary_tables, load_diary
 from backcare.store.experiments import (
     experiments_frame,
-    get_experiment,
     running_experiment,
     set_experiment_status,
     start_experiment,
@@ -88,7 +87,6 @@ __all__ = [
     "exercise_types",
     "experiments_frame",
     "get_checkin",
-    "get_experiment",
     "global_impression_frame",
     "last_answer_dates",
     "last_pain",
