@@ -15,13 +15,13 @@ def diary_days(values: pd.Series) -> pd.Series:
         series = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
         return series.dt.normalize()
 
-    def one(value: object) -> pd.Timestamp:
+    def one(value: object) -> pd.Timestamp | None:
         try:
             stamp = pd.Timestamp(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            return pd.NaT
+            return None
         if pd.isna(stamp):
-            return pd.NaT
+            return None
         return (stamp.tz_localize(None) if stamp.tzinfo is not None else stamp).normalize()
 
     return pd.Series([one(v) for v in values], index=values.index, dtype="datetime64[ns]")

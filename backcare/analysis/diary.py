@@ -88,7 +88,7 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
             }
         ).dropna(subset=["day", "type"])
         s = s[(s["day"] >= days[0]) & (s["day"] <= days[-1])]
-        rows = days.get_indexer(s["day"])
+        rows = days.get_indexer(pd.DatetimeIndex(s["day"]))
         done[rows, pd.Categorical(s["type"].astype(str), categories=types).codes] = True
         baseline, timed = _baselines(c, s, days, baseline, timed)
     return Diary(days, pain, baseline, timed, done, types)
