@@ -227,6 +227,7 @@ def judge(
 PLANNING_EFFECT = 1.5  # the difference a plan should be able to find ...
 PLANNING_POWER = 0.80  # ... this often
 PLANNING_DAYS = 90  # recent days whose ratings describe the person's day-to-day variability
+PLANNING_MARGIN = 1.15  # pair differences vary more than AR(1) alone says (drift, effects still building up)
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def pairs_needed(checkins: pd.DataFrame, plan: ExperimentPlan, *, max_pairs: int
     m = max(1, round((plan.period_days - plan.washout_days) * 0.9))  # about one day in ten unlogged
     h = np.arange(1, m)
     period_var = sd**2 / m * (1 + 2 * float(np.sum((1 - h / m) * phi**h)))
-    pair_sd = math.sqrt(2 * period_var) if period_var > 0 else 1e-9
+    pair_sd = PLANNING_MARGIN * math.sqrt(2 * period_var) if period_var > 0 else 1e-9
     for k in range(MIN_PAIRS, max_pairs + 1):
         power = verdict_power(pair_sd, k)
         if power >= PLANNING_POWER:
