@@ -119,3 +119,10 @@ def test_with_timing_the_pain_before_the_session_is_the_baseline():
         checkins.drop(columns="time"), sessions.drop(columns=["start_time", "pain_before"])
     )
     assert untimed.set_index("exercise_type").loc["yoga", "verdict"] == "not enough data"
+
+
+def test_the_lag_profiles_next_day_rows_are_the_effects_the_page_shows():
+    checkins, sessions = diary()
+    profile = lag_profile(checkins, sessions)
+    next_day = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
+    pd.testing.assert_frame_equal(next_day, effect_details(checkins, sessions))

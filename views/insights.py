@@ -23,7 +23,9 @@ if checkins.empty or sessions.empty:
     )
     st.stop()
 
-details = ui.memo("effects", lambda: analysis.effect_details(checkins, sessions))
+# One pass for the page: the lag profile's next-day rows are exactly effect_details(lag=1).
+profile = ui.memo("lags", lambda: analysis.lag_profile(checkins, sessions))
+details = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
 estimated = details[details["verdict"] != "not enough data"]
 
 if estimated.empty:
@@ -66,7 +68,6 @@ else:
     )
 
 st.subheader("Same day, next day, two days later")
-profile = ui.memo("lags", lambda: analysis.lag_profile(checkins, sessions))
 if profile["estimate"].notna().any():
     ui.chart_with_downloads(
         lambda: charts.lag_chart(profile, types), "lag profile", checkins["date"].min().date(),
