@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from backcare.analysis.dates import diary_days
+from backcare.analysis.dates import diary_days, week_start
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class Diary:
     timed: np.ndarray  # bool: the baseline of that day was placed before the exercise by timing data
     done: np.ndarray  # bool, days x types
     types: list[str]
+    weeks: np.ndarray  # int64: an id of each day's Monday-start week
+
+    def week_count(self, t: np.ndarray) -> int:
+        """How many distinct weeks the day positions ``t`` fall in."""
+        return len(np.unique(self.weeks[t]))
 
 
 def _minutes(values: pd.Series) -> pd.Series:
@@ -45,7 +50,7 @@ def _types(sessions: pd.DataFrame) -> list[str]:
     """The distinct exercise type keys in the sessions, sorted."""
     if sessions.empty or "exercise_type" not in sessions:
         return []
-    return sorted({str(t) for t in sessions["exercise_type"].dropna()})
+    return sorted(str(t) for t in pd.unique(sessions["exercise_type"].dropna().astype(str)))
 
 
 def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
@@ -58,6 +63,7 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
         np.zeros(0, bool),
         np.zeros((0, len(types)), bool),
         types,
+        np.zeros(0, np.int64),
     )
     if checkins.empty:
         return empty
@@ -91,7 +97,7 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
         rows = days.get_indexer(pd.DatetimeIndex(s["day"]))
         done[rows, pd.Categorical(s["type"].astype(str), categories=types).codes] = True
         baseline, timed = _baselines(c, s, days, baseline, timed)
-    return Diary(days, pain, baseline, timed, done, types)
+    return Diary(days, pain, baseline, timed, done, types, np.asarray(week_start(days).asi8))
 
 
 def _baselines(

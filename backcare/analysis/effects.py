@@ -65,8 +65,7 @@ class Thresholds:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def _dow(days: pd.DatetimeIndex) -> np.ndarray:
-    weekday = days.day_of_week.to_numpy()
+def _dow(weekday: np.ndarray) -> np.ndarray:
     return (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)
 
 
@@ -107,7 +106,9 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     carry = np.zeros((len(t), len(cols)))
     ok = t >= 1
     carry[ok] = diary.done[t[ok] - 1][:, cols]
-    return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.days[t])])
+    return np.column_stack(
+        [np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(np.asarray(diary.days.day_of_week)[t])]
+    )
 
 
 def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,16 +139,17 @@ def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
         return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se[1 : 1 + k])
 
 
-def _eligibility(days: pd.DatetimeIndex, mask: np.ndarray, n_rows: int, th: Thresholds) -> str:
-    """Why a type has too little contrast to estimate, or '' when it has enough."""
-    n_with = int(mask.sum())
+def _eligibility(diary: Diary, t: np.ndarray, mask: np.ndarray, th: Thresholds) -> str:
+    """Why a type has too little contrast to estimate, or '' when it has enough (``t``: the rows'
+    day positions, ``mask``: rows with the type)."""
+    n_with, n_rows = int(mask.sum()), len(t)
     if n_with < th.min_days_with:
         return f"{n_with} usable days with it; at least {th.min_days_with} are needed"
-    with_days = days[mask]
-    weeks = _weeks(with_days)
+    with_days = t[mask]
+    weeks = diary.week_count(with_days)
     if weeks < th.min_weeks:
         return f"only in {weeks} different weeks; at least {th.min_weeks} are needed"
-    if (with_days.max() - with_days.min()).days < th.min_spread_days:
+    if with_days.max() - with_days.min() < th.min_spread_days:
         return "all within a few weeks, so it cannot be told apart from what else changed then"
     if n_with / n_rows > th.max_share:
         return "done on almost every day, so there are too few days without it to compare"
@@ -182,10 +184,6 @@ def effect_details(
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
 
 
-def _weeks(days: pd.DatetimeIndex) -> int:
-    return int(week_start(days).nunique())
-
-
 def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) -> pd.DataFrame:
     """The per-type table for one lag; ``same`` carries a precomputed ``same_day`` result."""
     types = diary.types
@@ -198,9 +196,8 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) 
     if not types:
         return pd.DataFrame(out, columns=DETAIL_COLUMNS)
     rows = _rows(diary, lag)
-    days = diary.days[rows.t]
     out["n_days_with"] = [int(v) for v in rows.done.sum(axis=0)]
-    out["n_weeks"] = [_weeks(days[rows.done[:, j]]) for j in range(k)]
+    out["n_weeks"] = [diary.week_count(rows.t[rows.done[:, j]]) for j in range(k)]
     out["n_days_without"] = [int((~rows.done.any(axis=1)).sum())] * k
     if lag == 0:
         out["reason"] = [SAME_DAY_REASON] * k
@@ -221,11 +218,10 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) 
 def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: tuple | None) -> None:
     """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
     types = diary.types
-    days = diary.days[rows.t]
     eligible = list(range(len(types)))
     keep = np.ones(len(rows.t), bool)
     while True:
-        reasons = {j: _eligibility(days[keep], rows.done[keep, j], int(keep.sum()), th) for j in eligible}
+        reasons = {j: _eligibility(diary, rows.t[keep], rows.done[keep, j], th) for j in eligible}
         together = _told_apart(rows.done[keep], eligible, types, th)
         reasons.update({j: r for j, r in together.items() if not reasons[j]})
         dropped = [j for j, reason in reasons.items() if reason]
@@ -258,7 +254,7 @@ def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], s
         est, low, high = estimate[i], estimate[i] - q[i] * se[i], estimate[i] + q[i] * se[i]
         verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
         out["n_days_with"][j] = int(kept.done[:, j].sum())
-        out["n_weeks"][j] = _weeks(diary.days[kept.t[kept.done[:, j]]])
+        out["n_weeks"][j] = diary.week_count(kept.t[kept.done[:, j]])
         out["n_days_without"][j] = reference
         signature = (
             j in untimed
