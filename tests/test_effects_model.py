@@ -126,3 +126,12 @@ def test_the_lag_profiles_next_day_rows_are_the_effects_the_page_shows():
     profile = lag_profile(checkins, sessions)
     next_day = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
     pd.testing.assert_frame_equal(next_day, effect_details(checkins, sessions))
+
+
+def test_pure_and_deterministic():
+    checkins, sessions = diary()
+    before = (checkins.copy(), sessions.copy())
+    first = effect_details(checkins, sessions)
+    pd.testing.assert_frame_equal(first, effect_details(checkins, sessions))
+    pd.testing.assert_frame_equal(checkins, before[0])
+    pd.testing.assert_frame_equal(sessions, before[1])
