@@ -135,3 +135,22 @@ def test_pure_and_deterministic():
     pd.testing.assert_frame_equal(first, effect_details(checkins, sessions))
     pd.testing.assert_frame_equal(checkins, before[0])
     pd.testing.assert_frame_equal(sessions, before[1])
+
+
+def test_a_verdict_never_contradicts_its_interval():
+    rng = np.random.default_rng(8)
+    seen = set()
+    for days in (40, 120, 400):
+        for effect in (-1.5, 0.0, 1.0):
+            person = Person(
+                days=days, effects={"yoga": effect, "walking": 0.0}, rates={"yoga": 3 / 7, "walking": 2 / 7}
+            )
+            for row in effect_details(*simulate(person, rng)).to_dict("records"):
+                seen.add(row["verdict"])
+                if row["verdict"] == "not enough data":
+                    assert np.isnan(row["estimate"]) and np.isnan(row["ci_low"]) and row["reason"]
+                    continue
+                assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+                assert (row["verdict"] == "lower pain") == (row["ci_high"] < 0)
+                assert (row["verdict"] == "higher pain") == (row["ci_low"] > 0)
+    assert {"lower pain", "higher pain", "not enough data"} <= seen
