@@ -22,7 +22,3 @@ class ImportFormatError(BackcareError):
 
 class StoreError(BackcareError):
     """The database refused an operation (locked, not a backcare database, newer schema...)."""
-
-
-class NotEnoughDataError(BackcareError):
-    """An analysis was asked for with too little data; the message says what is missing."""

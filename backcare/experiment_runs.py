@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.analysis.experiment import INTERVAL_LEVEL, ExperimentResult, experiment_result
+from backcare.analysis.experiment import (
+    ADHERENCE_THRESHOLD,
+    EARLY_DAYS,
+    INTERVAL_LEVEL,
+    PLANNING_EFFECT,
+    PLANNING_POWER,
+    ExperimentResult,
+    experiment_result,
+    pairs_needed,
+)
 from backcare.experiments import FLARE_RISE, day_status, short_arm, sustained_flare
 from backcare.records import ExperimentPlan
 
@@ -37,6 +46,8 @@ VERDICT_TEMPLATES = {
     "X clearly worse": "{x} periods had clearly higher pain than {y} periods: on average at least 1 point higher.",
     "no meaningful difference": "No meaningful difference: {x} and {y} periods differed by less than 1 point.",
     "inconclusive": "Inconclusive: the data cannot tell yet whether {x} periods differ meaningfully from {y} periods.",
+    "plan not followed enough": "No verdict: the plan was followed less than "
+    f"{ADHERENCE_THRESHOLD:.0%} of the time, so the {{x}} and {{y}} periods did not differ as planned.",
     "not enough completed pairs": "Not enough completed pairs yet: a result needs at least 3 finished pairs "
     "of periods with at least 4 logged days each (after the washout).",
 }
@@ -44,13 +55,48 @@ VERDICT_TEMPLATES = {
 
 @dataclass(frozen=True)
 class RunningExperiment:
-    """The running experiment as pages show it."""
+    """The running experiment as pages show it; ``pending_stop`` says why it should pause now
+    (a stop rule fired while it is active) until ``pause_for_stop_rule`` pauses it."""
 
     id: int
     status: str
     status_reason: str | None
     plan: ExperimentPlan
     result: ExperimentResult
+    pending_stop: str | None = None
+
+
+def load_running(
+    store: Store,
+    today: date | None = None,
+    *,
+    checkins: pd.DataFrame | None = None,
+    sessions: pd.DataFrame | None = None,
+) -> RunningExperiment | None:
+    """The running experiment with its result and any stop rule that fired; reads only.
+
+    Pages pass their cached check-in and session frames; without them they are read from the store."""
+    row = running_experiment(store)
+    if row is None:
+        return None
+    plan: ExperimentPlan = row["plan"]
+    checkins = checkins_frame(store) if checkins is None else checkins
+    sessions = sessions_frame(store) if sessions is None else sessions
+    pending = None
+    if row["status"] == "active":
+        resumed = date.fromisoformat(row["resumed_on"]) if row["resumed_on"] else None
+        pending = stop_reason(store, plan, checkins, resumed)
+    result = experiment_result(plan, checkins, sessions, today=today)
+    return RunningExperiment(row["id"], row["status"], row["status_reason"], plan, result, pending)
+
+
+def pause_for_stop_rule(store: Store, running: RunningExperiment) -> RunningExperiment:
+    """Pause the experiment when a stop rule fired (the one write; pages call it on a person's
+    action), and return it as it now stands."""
+    if running.status != "active" or running.pending_stop is None:
+        return running
+    set_experiment_status(store, running.id, "paused", running.pending_stop)
+    return replace(running, status="paused", status_reason=running.pending_stop, pending_stop=None)
 
 
 def check_stop_rules(
@@ -60,26 +106,10 @@ def check_stop_rules(
     checkins: pd.DataFrame | None = None,
     sessions: pd.DataFrame | None = None,
 ) -> RunningExperiment | None:
-    """Load the running experiment, pause it if a stop rule fired, and return it with its result.
-
-    Pages pass their cached check-in and session frames; without them they are read from the store."""
-    row = running_experiment(store)
-    if row is None:
-        return None
-    plan: ExperimentPlan = row["plan"]
-    if checkins is None:
-        checkins = checkins_frame(store)
-    status, reason = row["status"], row["status_reason"]
-    if status == "active":
-        resumed = date.fromisoformat(row["resumed_on"]) if row["resumed_on"] else None
-        reason = stop_reason(store, plan, checkins, resumed)
-        if reason:
-            set_experiment_status(store, row["id"], "paused", reason)
-            status = "paused"
-    if sessions is None:
-        sessions = sessions_frame(store)
-    result = experiment_result(plan, checkins, sessions, today=today)
-    return RunningExperiment(row["id"], status, reason, plan, result)
+    """For a command a person runs (CLI): load the running experiment and pause it if a stop rule
+    fired. Pages render with ``load_running`` and pause only on a click."""
+    running = load_running(store, today, checkins=checkins, sessions=sessions)
+    return None if running is None else pause_for_stop_rule(store, running)
 
 
 def stop_reason(
@@ -125,3 +155,68 @@ def result_sentence(plan: ExperimentPlan, result: ExperimentResult, names: dict[
             f"from {result.completed_pairs} pairs of periods."
         )
     return text
+
+
+def result_checks(plan: ExperimentPlan, result: ExperimentResult) -> list[str]:
+    """The checks behind a verdict, in plain words: adherence against its threshold, carry-over."""
+    lines = []
+    if not math.isnan(result.adherence):  # at least one period has started
+        followed = (
+            "enough for a verdict" if result.adherence >= ADHERENCE_THRESHOLD else "not enough for a verdict"
+        )
+        lines.append(
+            f"Plan followed: {result.adherence:.0%} of what it asked (a verdict needs at least "
+            f"{ADHERENCE_THRESHOLD:.0%}): {followed}."
+        )
+    if result.carry_over_found:
+        lines.append(
+            f"Carry-over: the first {EARLY_DAYS} compared days of each period still looked like the period "
+            f"before ({abs(result.carry_over):.1f} points), so the effect seems to last longer than the "
+            f"{plan.washout_days} settling-in days. The difference may be understated; a longer settling-in "
+            "time would help next time."
+        )
+    elif not math.isnan(result.carry_over):
+        lines.append(
+            f"Carry-over: the first {EARLY_DAYS} compared days of each period did not clearly look like the "
+            "period before."
+        )
+    return lines
+
+
+def planning_advice(plan: ExperimentPlan, checkins: pd.DataFrame) -> str:
+    """Before the start: how many pairs this person's own day-to-day variability needs to find a
+    1.5-point difference 8 times in 10, and the length that proposes."""
+    advice = pairs_needed(checkins, plan)
+    if advice is None:
+        return (
+            "Log your pain for at least two weeks before the start, and backcare will say how many pairs "
+            f"your own day-to-day variation needs to find a {PLANNING_EFFECT:g}-point difference."
+        )
+    basis = (
+        f"Your ratings in the last {advice.logged_days} logged days vary by about {advice.sd:.1f} points "
+        f"(day-to-day correlation {advice.phi:.1f})."
+    )
+    if advice.pairs is None:
+        return (
+            f"{basis} Even 12 pairs of {plan.period_days}-day periods would find a {PLANNING_EFFECT:g}-point "
+            f"difference only {advice.power:.0%} of the time: consider longer periods."
+        )
+    days = 2 * advice.pairs * plan.period_days
+    return (
+        f"{basis} To find a {PLANNING_EFFECT:g}-point difference {PLANNING_POWER:.0%} of the time, plan "
+        f"{advice.pairs} pairs of {plan.period_days}-day periods ({days} days); "
+        f"with {plan.pairs} pairs the chance is {advice.power_with(plan.pairs):.0%}."
+    )
+
+
+def result_lines(running: RunningExperiment, names: dict[str, str]) -> list[str]:
+    """What `backcare experiment result` prints: where the experiment stands, the verdict with its
+    range, the checks behind it (adherence against its threshold, carry-over) and any stop rule."""
+    lines = []
+    if running.status == "paused":
+        lines.append(f"Paused: {running.status_reason}")
+    elif running.pending_stop:
+        lines.append(f"Should pause now: {running.pending_stop}")
+    lines.append(result_sentence(running.plan, running.result, names))
+    lines.extend(result_checks(running.plan, running.result))
+    return lines

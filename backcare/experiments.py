@@ -186,3 +186,8 @@ def sustained_flare(plan: ExperimentPlan, checkins: pd.DataFrame, after: date | 
         if all(day - timedelta(days=i) in high for i in range(1, FLARE_DAYS)):
             return day
     return None
+
+
+def verdict_words(plan: ExperimentPlan, verdict: str, names: dict[str, str]) -> str:
+    """A verdict with the arms named: 'Yoga clearly better', 'plan not followed enough'."""
+    return verdict.replace("X ", f"{short_arm(plan, 'A', names)} ", 1)

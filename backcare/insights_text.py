@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -27,7 +26,12 @@ def effect_sentence(row: Mapping[str, Any], type_name: str, lag: int = 1) -> str
     (95% range 1.3 lower to 0.1 higher), from 14 Yoga days and 40 days without exercise.'"""
     if row["verdict"] == "not enough data":
         reason = row.get("reason") or "there is not enough varied data yet"
-        return f"Not enough data yet for {type_name}: {reason}."
+        lead = (
+            "No verdict"
+            if "rated after the session" in reason or "same-day" in reason
+            else "Not enough data yet"
+        )
+        return f"{lead} for {type_name}: {reason}."
     estimate, low, high = float(row["estimate"]), float(row["ci_low"]), float(row["ci_high"])
     lead = LAG_WORDS.get(lag, f"{lag} days after")
     if abs(estimate) < 0.05:
@@ -67,9 +71,3 @@ def multiplicity_note(results: pd.DataFrame) -> str | None:
         f"{k} types one of them can look different by chance alone. Treat a single result as a lead to test, "
         "not a conclusion."
     )
-
-
-def is_estimated(row: Mapping[str, Any]) -> bool:
-    """True when the row has an estimate (not 'not enough data')."""
-    value = row.get("estimate")
-    return value is not None and not (isinstance(value, float) and math.isnan(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import re
 from collections.abc import Callable
 from datetime import date
@@ -292,16 +293,22 @@ def experiment_banner() -> None:
     from backcare import experiment_runs
 
     running = attempt(
-        lambda: experiment_runs.check_stop_rules(get_store(), checkins=checkins(), sessions=sessions())
+        lambda: experiment_runs.load_running(get_store(), checkins=checkins(), sessions=sessions())
     )
     if running is None:
+        return
+    if running.pending_stop:  # rendering never writes: the pause is the person's click
+        st.error(f"**Your experiment should pause.** {md(running.pending_stop)}", icon="⏸️")
+        if st.button("Pause the experiment", key="banner_pause_experiment"):
+            attempt(lambda: experiment_runs.pause_for_stop_rule(get_store(), running))
+            st.rerun()
         return
     if running.status == "paused":
         st.error(f"**Experiment paused.** {md(running.status_reason or '')}", icon="⏸️")
         return
     line = experiment_runs.status_line(running.plan, type_names())
     adherence = running.result.adherence
-    if adherence == adherence:  # not NaN
+    if not math.isnan(adherence):
         line += f" Plan followed so far: {adherence:.0%}."
     st.info(md(line), icon="🧪")
 

@@ -1,9 +1,12 @@
 """Simulated people with a planted truth, for validating the statistics.
 
-Each person: latent daily pain = slow trend + AR(1) deviation (phi 0.5-0.8), flare-free; an
-exercise habit per type (weekend-heavy walking) that is *less likely on high-pain days* (the
-reverse causation that fools naive comparisons); a planted next-day effect per type; missing
-days; the diary holds integers 0-10 (rounded, clipped). Optional extra rating noise.
+Each person: latent daily pain = slow trend + AR(1) deviation (phi 0.5-0.8); an exercise habit per
+type (weekend-heavy walking) that is *less likely on high-pain days* (the reverse causation that
+fools naive comparisons); a planted next-day effect per type; missing days; the diary holds
+integers 0-10 (rounded, clipped). Options for the conditions real diaries have: extra rating
+noise, a same-day effect seen by a rating made after the session (with or without the timing
+data that reveals it), days left unlogged more often when pain is high, heavy-tailed shocks and
+flares, exercise taken up in blocks during a recovery, and two types always done together.
 """
 
 from __future__ import annotations
@@ -31,6 +34,13 @@ class Person:
     rating_noise: float = 0.0
     base: float = 5.0
     start: date = date(2025, 1, 6)
+    same_day: dict[str, float] = field(default_factory=dict)  # effect on a rating made after the session
+    timing: bool = False  # write checkins.time, sessions.start_time and (often) sessions.pain_before
+    missing_per_point: float = 0.0  # extra chance of an unlogged day per point of above-usual pain
+    shock_df: float = 0.0  # Student t innovations with this many degrees of freedom (0: normal)
+    flares_per_year: float = 0.0  # flares: +3 points for 3-7 days, exercise much less likely
+    blocks: bool = False  # exercise only in 3-week blocks that start after the first month (recovery)
+    together: tuple[str, str] | None = None  # the second type is always done on the first's days
 
 
 def simulate(person: Person, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -39,28 +49,58 @@ def simulate(person: Person, rng: np.random.Generator) -> tuple[pd.DataFrame, pd
     mean = person.base + person.trend_per_year * np.arange(n) / 365
     deviation = rng.normal(0, 1 / np.sqrt(1 - person.phi**2))
     done = {k: np.zeros(n, dtype=bool) for k in person.rates}
+    latent = np.zeros(n)
     pain = np.zeros(n)
+    flare_left = 0
     for t in range(n):
         if t:
-            deviation = person.phi * deviation + rng.normal(0, 1)
+            shock = rng.standard_t(person.shock_df) if person.shock_df else rng.normal(0, 1)
+            deviation = person.phi * deviation + shock
+        if person.flares_per_year and not flare_left and rng.random() < person.flares_per_year / 365:
+            flare_left = int(rng.integers(3, 8))
+        flare = 3.0 if flare_left else 0.0
+        flare_left = max(0, flare_left - 1)
         effect = sum(person.effects.get(k, 0.0) for k in done if t and done[k][t - 1])
-        latent = mean[t] + deviation + effect
-        pain[t] = latent + (rng.normal(0, person.rating_noise) if person.rating_noise else 0.0)
+        latent[t] = mean[t] + deviation + effect + flare
         weekend = (person.start + timedelta(days=t)).weekday() >= 5
+        in_block = not person.blocks or (t >= 28 and (t // 21) % 2 == 1)
         for k, rate in person.rates.items():
-            p = rate * (1.5 if k == "walking" and weekend else 1.0) * np.exp(-person.confounding * deviation)
-            done[k][t] = rng.random() < min(0.95, p)
+            p = (
+                rate
+                * (1.5 if k == "walking" and weekend else 1.0)
+                * np.exp(-person.confounding * (deviation + flare))
+            )
+            done[k][t] = in_block and rng.random() < min(0.95, p)
+        if person.together:
+            done[person.together[1]][t] = done[person.together[0]][t]
+        same = sum(person.same_day.get(k, 0.0) for k in done if done[k][t])
+        pain[t] = latent[t] + same + (rng.normal(0, person.rating_noise) if person.rating_noise else 0.0)
     reported = np.clip(np.round(pain), 0, 10).astype(int)
     dates = [person.start + timedelta(days=t) for t in range(n)]
-    kept = rng.random(n) >= person.missing
-    checkins = pd.DataFrame({"date": pd.to_datetime(dates), "pain": reported})[kept].reset_index(drop=True)
-    rows = [
-        {"date": pd.Timestamp(dates[t]), "exercise_type": k, "duration_min": int(rng.integers(20, 61))}
-        for k in done
-        for t in np.flatnonzero(done[k])
-    ]
-    sessions = pd.DataFrame(rows, columns=["date", "exercise_type", "duration_min"])
-    return checkins, sessions.sort_values("date").reset_index(drop=True)
+    unlogged = person.missing + person.missing_per_point * np.clip(latent - mean, 0, None)
+    kept = rng.random(n) >= unlogged
+    checkins = pd.DataFrame({"date": pd.to_datetime(dates), "pain": reported})
+    if person.timing:
+        checkins["time"] = "20:30"
+    checkins = checkins[kept].reset_index(drop=True)
+    rows = []
+    for k in done:
+        for t in np.flatnonzero(done[k]):
+            row = {
+                "date": pd.Timestamp(dates[t]),
+                "exercise_type": k,
+                "duration_min": int(rng.integers(20, 61)),
+            }
+            if person.timing:
+                row["start_time"] = "08:00"
+                before = latent[t] + rng.normal(0, person.rating_noise) if rng.random() < 0.7 else np.nan
+                row["pain_before"] = np.clip(np.round(before), 0, 10)
+            rows.append(row)
+    columns = ["date", "exercise_type", "duration_min"] + (
+        ["start_time", "pain_before"] if person.timing else []
+    )
+    sessions = pd.DataFrame(rows, columns=columns)
+    return checkins, sessions.sort_values("date", kind="stable").reset_index(drop=True)
 
 
 def random_person(rng: np.random.Generator, **overrides) -> Person:
@@ -85,7 +125,8 @@ def simulate_experiment(
 
     Latent pain: baseline 5 + AR(1) deviation with marginal sd `sd`; the effect builds up and wears
     off gradually (each day it moves `onset` of the way toward its target), which the washout handles.
-    X is done on a share `adherence` of A-period days and on 3% of B-period days (slips).
+    X is done on a share `adherence` of A-period days and on 3% of B-period days (slips); an A period
+    followed less often than the plan asks has a proportionally smaller effect.
     """
     from backcare.experiments import schedule
 
@@ -98,7 +139,8 @@ def simulate_experiment(
     for d in days:
         deviation = phi * deviation + rng.normal(0, sd * np.sqrt(1 - phi**2))
         doing = rng.random() < (adherence if arm_of[d] == "A" else 0.03)
-        target = effect if arm_of[d] == "A" else 0.0
+        dose = min(1.0, adherence / (plan.min_days_per_week / 7))
+        target = effect * dose if arm_of[d] == "A" else 0.0
         level += onset * (target - level)
         pains.append(5 + deviation + level)
         if doing:

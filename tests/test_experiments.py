@@ -140,6 +140,68 @@ def test_washout_days_are_not_compared():
     assert (r.periods["mean_pain"] == 5.0).all()
 
 
+def test_judge_needs_adherence_and_no_carry_over_for_reassurance():
+    assert judge(-0.1, -0.6, 0.5, 4, adherence=0.6) == "plan not followed enough"
+    assert judge(-2.0, -3.0, -1.0, 4, adherence=0.79) == "plan not followed enough"
+    assert judge(-0.1, -0.6, 0.5, 4, adherence=0.8) == "no meaningful difference"
+    assert judge(-0.1, -0.6, 0.5, 4, carry_over_found=True) == "inconclusive"
+
+
+def test_poor_adherence_is_said_with_its_threshold():
+    p = plan()
+    checkins, sessions = _diary(p, -2.0, np.random.default_rng(1))
+    sessions = sessions.iloc[::3]  # one session in three: about 1 a week instead of 3
+    r = experiment_result(p, checkins, sessions, today=p.end + timedelta(days=1))
+    assert r.verdict == "plan not followed enough" and r.adherence < 0.8
+    lines = experiment_runs.result_checks(p, r)
+    assert any("needs at least 80%" in line and "not enough for a verdict" in line for line in lines)
+    sentence = experiment_runs.result_sentence(p, r, NAMES)
+    assert sentence.startswith("No verdict: the plan was followed less than 80%")
+
+
+def test_carry_over_longer_than_the_washout_is_found_and_said():
+    p = plan(washout_days=1)
+    rng = np.random.default_rng(4)
+    rows, level = [], 0.0
+    sessions = []
+    for q in schedule(p):
+        for d in pd.date_range(q.start, q.end):
+            level += 0.15 * ((-2.0 if q.arm == "A" else 0.0) - level)  # builds up and wears off over ~2 weeks
+            rows.append(
+                {
+                    "date": d,
+                    "pain": int(np.clip(round(5 + level + rng.normal(0, 0.3)), 0, 10)),
+                    "flare": False,
+                }
+            )
+            if q.arm == "A" and d.day_of_week in (0, 2, 4):
+                sessions.append({"date": d, "exercise_type": "yoga", "duration_min": 30})
+    r = experiment_result(p, pd.DataFrame(rows), pd.DataFrame(sessions), today=p.end + timedelta(days=1))
+    assert r.carry_over_found and r.carry_over < 0
+    assert any(
+        line.startswith("Carry-over: the first 3") and "longer" in line
+        for line in experiment_runs.result_checks(p, r)
+    )
+    clean = experiment_result(p, *_diary(p, -2.0, np.random.default_rng(5)), today=p.end + timedelta(days=1))
+    assert not clean.carry_over_found
+
+
+def test_planning_advice_uses_the_persons_own_variability():
+    p = plan(start=START + timedelta(days=60))
+    rng = np.random.default_rng(6)
+    days = pd.date_range(START, p.start - timedelta(days=1))
+    calm = pd.DataFrame({"date": days, "pain": np.clip(np.rint(5 + rng.normal(0, 0.6, len(days))), 0, 10)})
+    wild = pd.DataFrame({"date": days, "pain": np.clip(np.rint(5 + rng.normal(0, 2.5, len(days))), 0, 10)})
+    from backcare.analysis.experiment import pairs_needed
+
+    few, many = pairs_needed(calm, p), pairs_needed(wild, p)
+    assert few.pairs == 3 and (many.pairs is None or many.pairs > few.pairs)
+    assert few.power >= 0.8
+    text = experiment_runs.planning_advice(p, wild)
+    assert "1.5-point difference" in text and f"{many.sd:.1f} points" in text
+    assert "two weeks" in experiment_runs.planning_advice(p, calm.iloc[:5])
+
+
 def test_judge_rules_against_meaningful_difference():
     assert judge(-1.2, -2.0, -0.1, 4) == "X clearly better"
     assert judge(-0.8, -1.5, -0.1, 4) == "inconclusive"  # below 0 but under 1 point
@@ -174,10 +236,15 @@ def test_sustained_flare_pauses_and_resume_needs_new_flare(store):
         p, pd.DataFrame(store.rows("SELECT date, pain FROM checkins"))
     ) == p.start + timedelta(days=6)
     number = start_experiment(store, p)
-    running = experiment_runs.check_stop_rules(store, today)
+    seen = experiment_runs.load_running(store, today)  # what a page renders: reads only
+    assert seen.status == "active" and "3 days" in seen.pending_stop
+    assert running_experiment(store)["status"] == "active"
+    running = experiment_runs.pause_for_stop_rule(store, seen)  # the person's click
     assert running.status == "paused" and "3 days" in running.status_reason
+    assert running_experiment(store)["status"] == "paused"
     set_experiment_status(store, number, "active", None)
-    assert experiment_runs.check_stop_rules(store, today).status == "active"  # old flare does not re-fire
+    resumed = experiment_runs.check_stop_rules(store, today)
+    assert resumed.status == "active" and resumed.pending_stop is None  # old flare does not re-fire
 
 
 def test_red_flag_pauses_running_experiment(store):

@@ -64,7 +64,7 @@ def test_today_shows_day_and_period_and_stop_is_confirmed(db_path):
     assert any("Yoga on at least 3 days a week vs no Yoga" in e.label for e in at.expander)
 
 
-def test_flare_pauses_with_clinician_advice(db_path):
+def test_flare_asks_to_pause_and_pauses_on_the_click(db_path):
     start = date.today() - timedelta(days=6)
     with Store(db_path) as store:
         for i in range(1, 15):
@@ -73,5 +73,28 @@ def test_flare_pauses_with_clinician_advice(db_path):
             save_checkin(store, checkin_from_input(date=start + timedelta(days=i), pain=6))
         start_experiment(store, ExperimentPlan("yoga", start, seed=5))
     at = page()
+    assert any("should pause" in e.value and "clinician" in e.value for e in at.error)
+    with Store(db_path) as store:  # rendering never writes
+        assert experiments_frame(store).loc[0, "status"] == "active"
+    at.button(key="exp_pause").click().run()
+    with Store(db_path) as store:
+        assert experiments_frame(store).loc[0, "status"] == "paused"
     assert any("Paused" in e.value and "clinician" in e.value for e in at.error)
     assert any(b.key == "exp_resume" for b in at.button)
+
+
+def test_today_shows_a_fired_stop_rule_without_writing_and_pauses_on_the_click(db_path):
+    start = date.today() - timedelta(days=6)
+    with Store(db_path) as store:
+        for i in range(1, 15):
+            save_checkin(store, checkin_from_input(date=start - timedelta(days=i), pain=2))
+        for i in range(3, 6):
+            save_checkin(store, checkin_from_input(date=start + timedelta(days=i), pain=6))
+        start_experiment(store, ExperimentPlan("yoga", start, seed=5))
+    at = page("views/today.py")
+    assert any("should pause" in e.value for e in at.error)
+    with Store(db_path) as store:
+        assert running_experiment(store)["status"] == "active"  # rendering Today never writes
+    at.button(key="banner_pause_experiment").click().run()
+    with Store(db_path) as store:
+        assert running_experiment(store)["status"] == "paused"

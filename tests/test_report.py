@@ -117,3 +117,36 @@ def test_cli_report_writes_a_pdf(tmp_path):
     text = pdf_text(out.read_bytes(), tmp_path)
     assert "Day by day" in text and "Associations per exercise type" not in text
     assert oct(out.stat().st_mode)[-3:] == "600"
+
+
+def test_completed_experiments_section_shows_question_verdict_range_adherence_and_periods(store):
+    from backcare.experiments import schedule
+    from backcare.models import session_from_input
+    from backcare.records import ExperimentPlan
+    from backcare.store import add_sessions, set_experiment_status, start_experiment
+
+    plan = ExperimentPlan("yoga", END - timedelta(days=120), seed=5)
+    assert plan.end < END
+    for period in schedule(plan):
+        day = period.start
+        while day <= period.end:
+            yoga = period.arm == "A" and day.weekday() in (0, 2, 4)
+            save_checkin(store, checkin_from_input(date=day, pain=3 if period.arm == "A" else 6))
+            if yoga:
+                add_sessions(store, [session_from_input(date=day, exercise_type="yoga", duration_min=30)])
+            day += timedelta(days=1)
+    number = start_experiment(store, plan)
+    set_experiment_status(store, number, "completed", "done")
+    content, _ = make(store, days=150)
+    [section] = content.experiments
+    assert section["verdict"] == "Yoga clearly better"
+    assert section["status"] == "completed" and section["pairs"] == "4 of 4"
+    assert section["estimate"] == "-3.00" and section["range"] == "-3.00 to -3.00"
+    assert section["adherence"] == "100%" and len(section["periods"]) == 8
+    html = render_html(content, {})
+    assert "Planned self-experiments" in html and "Yoga clearly better: mean difference -3.00 points" in html
+    assert "X clearly" not in html
+    left_out = build_content(
+        report_inputs(store), ReportOptions(END - timedelta(days=149), END, sections=("summary",))
+    )
+    assert left_out.experiments == []

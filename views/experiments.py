@@ -49,9 +49,14 @@ def schedule_table(plan: ExperimentPlan) -> pd.DataFrame:
     )
 
 
-def show_result(plan: ExperimentPlan, result_periods: pd.DataFrame, sentence: str, key: str) -> None:
-    """Verdict sentence, per-period chart and the unblinded caveat."""
+def show_result(
+    plan: ExperimentPlan, result_periods: pd.DataFrame, sentence: str, key: str, checks: list[str]
+) -> None:
+    """Verdict sentence, the checks behind it (adherence, carry-over), per-period chart and the
+    unblinded caveat."""
     st.markdown(f"**{ui.md(sentence)}**")
+    for line in checks:
+        st.caption(ui.md(line))
     arm_names = {"A": short_arm(plan, "A", names), "B": short_arm(plan, "B", names)}
     if result_periods["mean_pain"].notna().any():
         ui.chart_with_downloads(
@@ -62,7 +67,7 @@ def show_result(plan: ExperimentPlan, result_periods: pd.DataFrame, sentence: st
 
 
 running = ui.attempt(
-    lambda: experiment_runs.check_stop_rules(store, today, checkins=ui.checkins(), sessions=ui.sessions())
+    lambda: experiment_runs.load_running(store, today, checkins=ui.checkins(), sessions=ui.sessions())
 )
 if running is not None:
     plan = running.plan
@@ -70,7 +75,13 @@ if running is not None:
     st.markdown(
         f"**Question:** {ui.md(arm_label(plan, 'A', names))} vs {ui.md(arm_label(plan, 'B', names))}."
     )
-    if running.status == "paused":
+    if running.pending_stop:  # rendering never writes: pausing is the person's click
+        st.error(f"**This experiment should pause.** {ui.md(running.pending_stop)}", icon="⏸️")
+        if st.button("Pause the experiment", key="exp_pause") and ui.attempt(
+            lambda: experiment_runs.pause_for_stop_rule(store, running)
+        ):
+            st.rerun()
+    elif running.status == "paused":
         st.error(f"**Paused.** {ui.md(running.status_reason or '')}", icon="⏸️")
     else:
         st.info(ui.md(experiment_runs.status_line(plan, names, today)), icon="🧪")
@@ -80,7 +91,10 @@ if running is not None:
     col1.metric("Day", f"{min(day_status(plan, today).day_number, plan.total_days)} of {plan.total_days}")
     col2.metric("Plan followed so far", "-" if pd.isna(adherence) else f"{adherence:.0%}")
     col3.metric("Completed pairs", f"{result.completed_pairs} of {plan.pairs}")
-    show_result(plan, result.periods, experiment_runs.result_sentence(plan, result, names), "dl_running")
+    show_result(
+        plan, result.periods, experiment_runs.result_sentence(plan, result, names), "dl_running",
+        experiment_runs.result_checks(plan, result),
+    )  # fmt: skip
     with st.expander("Schedule"):
         st.dataframe(schedule_table(plan), hide_index=True, width="stretch")
         st.download_button(
@@ -155,6 +169,7 @@ else:
             f"**{2 * plan.pairs} periods, {plan.total_days} days**: from {ui.format_day(plan.start)} "
             f"to {ui.format_day(plan.end)}."
         )
+        st.info(ui.md(experiment_runs.planning_advice(plan, ui.checkins())), icon="📏")
         st.dataframe(schedule_table(plan), hide_index=True, width="stretch")
         st.download_button(
             "Download the schedule for your calendar (.ics)", schedule_ics(plan, names),
@@ -190,4 +205,5 @@ if len(past):
                 outcome.periods,
                 experiment_runs.result_sentence(old, outcome, names),
                 f"dl_exp_{row['id']}",
+                experiment_runs.result_checks(old, outcome),
             )

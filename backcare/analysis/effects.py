@@ -1,40 +1,52 @@
 """Which exercise types go with lower pain later, estimated honestly from one person's diary.
 
-Method (see docs/insights-method.md for the validation figures):
+Method (docs/insights-method.md has the validation tables):
 
-* Outcome: pain ``lag`` days after day t. Exposure: an indicator per exercise type for day t
-  (any session of that type). Reference: days with no logged exercise at all.
-* Adjustment, in one least-squares regression: every other exercise type, the pain of day t
-  itself (people exercise on their better days, and pain is autocorrelated; for ``lag=0`` the
-  previous day's pain is used instead), the pain of the day before that (a noisy day's rating
-  is a noisy measure of how the person really was), the previous day's sessions of each type
-  (carry-over), day of week, and a linear trend.
-* Uncertainty: the larger of the classical and a Newey-West (Bartlett) standard error whose
-  residuals are leverage-scaled as in HC3, with fixed-b critical values (Kiefer & Vogelsang
-  2005) on top of Student's t. In simulations of autocorrelated, confounded diaries this keeps
-  false "lower/higher pain" verdicts under 5% per type with about 95% coverage, where plain
-  OLS-with-HAC gave 6-7%.
-* Several types: every interval is a 95% interval for that type alone. With several types one
-  may look different by chance (about 1 in 20 each); the page says so, and an Experiment is the
-  way to check a lead.
-* Refusal: "not enough data" below the thresholds in ``Thresholds`` (28 usable days, 8 days with
-  and without, 3 distinct weeks, a spread of 3 weeks, at most 85% of days).
+* Outcome: pain ``lag`` days after day t (lag 1 = the next day). Exposure: an indicator per
+  exercise type for day t. Reference: days with no logged exercise at all.
+* One regression per lag, with every other type, the previous day's sessions (carry-over), day
+  of week and a linear trend, and the pain of day t measured *before* that day's exercise (see
+  ``backcare.analysis.diary``): people exercise on their better days and pain is autocorrelated.
+* A single 0-10 rating is a noisy measure of how the person was, and adjusting for a noisy
+  measure leaves part of the confounding in place (a bias that does not shrink as the diary
+  grows). So day t's pain is instrumented by the two ratings before it (two-stage least squares;
+  a missing earlier rating is filled with the mean and flagged, so the row is kept).
+* Interval: Newey-West (Bartlett) standard errors with Student t critical values; the benchmark
+  measures its coverage (benchmarks/bench_effects_validity.py).
+* Same day (lag 0) is never estimated: on the same day, choosing to exercise on a better day and
+  what the exercise does cannot be told apart without a rating taken before the session.
+* Without timing data, a strong same-day association opposite in sign to the next-day estimate is
+  the signature of ratings made after the session; the next-day verdict is then withheld.
+* Refusals with a reason ("not enough data"): too few usable days, too little contrast, ratings
+  that do not vary, types always done together.
 
 Pure: DataFrames in, DataFrames out; no database, no Streamlit, deterministic.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from backcare.analysis.dates import diary_days, week_start
+from backcare.analysis.diary import Diary, build_diary
+from backcare.analysis.intervals import iv_fit, t_interval
+
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
-METHOD_VERSION = "effects-2 (OLS; today's and yesterday's pain, carry-over, weekday, trend; max(classical, HC3-HAC) SE; fixed-b critical values)"
+METHOD_VERSION = (
+    "effects-3 (2SLS: pain before the exercise instrumented by the two earlier ratings; carry-over, "
+    "weekday, trend; Newey-West SE, t critical values; no same-day verdicts)"
+)
+SAME_DAY_REASON = (
+    "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
+    "the exercise does cannot be told apart"
+)
+SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
+SIGNATURE_POINTS = 0.7  # ... and at least this big, and bigger than the next-day estimate
 
 
 @dataclass(frozen=True)
@@ -47,114 +59,113 @@ class Thresholds:
     min_weeks: int = 3
     min_spread_days: int = 21
     max_share: float = 0.85
+    same_days_share: float = 0.97  # two types on the same day this often cannot be told apart
 
 
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def daily_table(checkins: pd.DataFrame, sessions: pd.DataFrame) -> pd.DataFrame:
-    """One row per calendar day from the first to the last check-in: pain (NaN if not logged)
-    and one boolean column per exercise type (True if a session of that type was logged)."""
-    if checkins.empty:
-        return pd.DataFrame(columns=["date", "pain"])
-    pain = pd.Series(
-        pd.to_numeric(checkins["pain"]).astype(float).to_numpy(),
-        index=pd.to_datetime(checkins["date"]).dt.normalize(),
+def _dow(weekday: np.ndarray) -> np.ndarray:
+    return (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)
+
+
+def _filled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    missing = np.isnan(values)
+    mean = float(np.nanmean(values)) if (~missing).any() else 0.0
+    return np.where(missing, mean, values), missing.astype(float)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Regression rows for one lag: row i is day t[i]."""
+
+    t: np.ndarray
+    outcome: np.ndarray
+    baseline: np.ndarray
+    done: np.ndarray  # bool, rows x types
+
+
+def _rows(diary: Diary, lag: int) -> _Rows:
+    t = np.arange(0, max(0, len(diary.days) - lag))
+    outcome = diary.pain[t + lag]
+    baseline = diary.baseline[t]
+    keep = ~np.isnan(outcome) & ~np.isnan(baseline)
+    t = t[keep]
+    return _Rows(t, outcome[keep], baseline[keep], diary.done[t])
+
+
+def _lagged(values: np.ndarray, t: np.ndarray, back: int) -> np.ndarray:
+    out = np.full(len(t), np.nan)
+    ok = t >= back
+    out[ok] = values[t[ok] - back]
+    return out
+
+
+def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> np.ndarray:
+    """Constant, the chosen types on day t, the same types the day before, trend, weekday."""
+    carry = np.zeros((len(t), len(cols)))
+    ok = t >= 1
+    carry[ok] = diary.done[t[ok] - 1][:, cols]
+    return np.column_stack(
+        [np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(np.asarray(diary.days.day_of_week)[t])]
     )
-    pain = pain[~pain.index.duplicated(keep="last")].sort_index()
-    days = pd.date_range(pain.index.min(), pain.index.max(), freq="D")
-    table = pd.DataFrame({"date": days, "pain": pain.reindex(days).to_numpy()})
-    if not sessions.empty:
-        s = sessions.assign(day=pd.to_datetime(sessions["date"]).dt.normalize())
-        done = pd.crosstab(s["day"], s["exercise_type"]).reindex(days, fill_value=0) > 0
-        for key in sorted(done.columns):
-            table[str(key)] = done[key].to_numpy()
-    return table
 
 
-def _types_in(sessions: pd.DataFrame) -> list[str]:
-    return sorted({str(t) for t in sessions["exercise_type"].dropna()}) if len(sessions) else []
+def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimates, standard errors and 95% critical values for the chosen types. A type's Student t
+    degrees of freedom are at most its days with it minus one: a rarely done type's estimate rests
+    on its few days, whatever the diary's length."""
+    z1, m1 = _filled(_lagged(diary.pain, rows.t, 1))
+    z2, m2 = _filled(_lagged(diary.pain, rows.t, 2))
+    exog = _design(diary, rows.t, rows.done, cols)
+    beta, se, df = iv_fit(rows.outcome, exog, rows.baseline, np.column_stack([z1, m1, z2, m2]))
+    k = len(cols)
+    days_with = rows.done[:, cols].sum(axis=0)
+    return beta[1 : 1 + k], se[1 : 1 + k], stats.t.ppf(0.975, np.clip(np.minimum(df, days_with - 1), 1, None))
 
 
-def _rows_for_lag(table: pd.DataFrame, types: list[str], lag: int) -> pd.DataFrame:
-    """Regression rows: outcome pain(t+lag), control pain(t) (pain(t-1) for lag 0), indicators of day t."""
-    pain = table["pain"].to_numpy()
-    n = len(table)
-    t = np.arange(1 if lag == 0 else 0, max(0, n - lag))
-    control_day = t - 1 if lag == 0 else t
-    rows = pd.DataFrame(
-        {
-            "date": table["date"].to_numpy()[t],
-            "outcome": pain[t + lag],
-            "control": pain[control_day],
-            "control_before": np.where(control_day >= 1, pain[np.clip(control_day - 1, 0, None)], np.nan),
-            "trend": t / 365.0,
-        }
-    )
-    for key in types:
-        done = table[key].to_numpy(dtype=bool) if key in table else np.zeros(n, dtype=bool)
-        rows[key] = done[t]
-        rows[f"carry:{key}"] = np.where(t >= 1, done[np.clip(t - 1, 0, None)], False)
-    rows = rows.dropna(subset=["outcome", "control"]).reset_index(drop=True)
-    return rows
+def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Estimates and z statistics of the same-day association of each chosen type (pain of day t
+    on its sessions, adjusting for the day before): used only to spot ratings made after sessions."""
+    t = np.flatnonzero(~np.isnan(diary.pain))
+    t = t[t >= 1]
+    if len(t) < 10:
+        return np.zeros(len(cols)), np.zeros(len(cols))
+    previous, missing = _filled(diary.pain[t - 1])
+    exog = np.column_stack([_design(diary, t, diary.done[t], cols), missing])
+    beta, se, _df = iv_fit(diary.pain[t], exog, previous, previous)
+    k = len(cols)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se[1 : 1 + k])
 
 
-def _eligibility(rows: pd.DataFrame, key: str, th: Thresholds) -> tuple[bool, str]:
-    mask = rows[key].to_numpy(dtype=bool)
-    with_days = rows.loc[mask, "date"]
-    n_with = int(mask.sum())
+def _eligibility(diary: Diary, t: np.ndarray, mask: np.ndarray, th: Thresholds) -> str:
+    """Why a type has too little contrast to estimate, or '' when it has enough (``t``: the rows'
+    day positions, ``mask``: rows with the type)."""
+    n_with, n_rows = int(mask.sum()), len(t)
     if n_with < th.min_days_with:
-        return False, f"{n_with} usable days with it; at least {th.min_days_with} are needed"
-    weeks = pd.to_datetime(with_days).dt.to_period("W").nunique()
+        return f"{n_with} usable days with it; at least {th.min_days_with} are needed"
+    with_days = t[mask]
+    weeks = diary.week_count(with_days)
     if weeks < th.min_weeks:
-        return False, f"only in {weeks} different weeks; at least {th.min_weeks} are needed"
-    spread = (pd.to_datetime(with_days).max() - pd.to_datetime(with_days).min()).days
-    if spread < th.min_spread_days:
-        return False, "all within a few weeks, so it cannot be told apart from what else changed then"
-    if n_with / len(rows) > th.max_share:
-        return False, "done on almost every day, so there are too few days without it to compare"
-    return True, ""
+        return f"only in {weeks} different weeks; at least {th.min_weeks} are needed"
+    if with_days.max() - with_days.min() < th.min_spread_days:
+        return "all within a few weeks, so it cannot be told apart from what else changed then"
+    if n_with / n_rows > th.max_share:
+        return "done on almost every day, so there are too few days without it to compare"
+    return ""
 
 
-def _fit(rows: pd.DataFrame, types: list[str]) -> tuple[np.ndarray, np.ndarray, float]:
-    """Least squares; returns estimates, max(classical, HC3-weighted Newey-West) standard errors
-    and the two-sided 95% critical value (Student's t plus the fixed-b correction)."""
-    dow = pd.get_dummies(pd.to_datetime(rows["date"]).dt.day_of_week, drop_first=True).to_numpy(float)
-    before = rows["control_before"].to_numpy(float)
-    missing_before = np.isnan(before)
-    filled = np.where(missing_before, np.nanmean(before) if (~missing_before).any() else 0.0, before)
-    design = np.column_stack(
-        [
-            np.ones(len(rows)),
-            rows[types].to_numpy(float),
-            rows["control"].to_numpy(float),
-            filled,
-            missing_before.astype(float),
-            rows[[f"carry:{k}" for k in types]].to_numpy(float),
-            rows["trend"],
-            dow,
-        ]
-    )
-    y = rows["outcome"].to_numpy(float)
-    n, _p = design.shape
-    xtx_inv = np.linalg.pinv(design.T @ design)
-    beta = xtx_inv @ design.T @ y
-    resid = y - design @ beta
-    df = n - np.linalg.matrix_rank(design)
-    classical = (resid @ resid / max(df, 1)) * xtx_inv
-    leverage = np.clip(np.einsum("ij,jk,ik->i", design, xtx_inv, design), 0, 0.99)
-    scores = design * (resid / (1 - leverage))[:, None]
-    lags = math.floor(4 * (n / 100) ** (2 / 9))
-    meat = scores.T @ scores
-    for lag in range(1, lags + 1):
-        cross = scores[lag:].T @ scores[:-lag]
-        meat += (1 - lag / (lags + 1)) * (cross + cross.T)
-    robust = xtx_inv @ meat @ xtx_inv
-    se = np.sqrt(np.maximum(np.diag(classical), np.diag(robust)))
-    k = len(types)
-    b = (lags + 1) / n  # fixed-b bandwidth ratio; polynomial from Kiefer & Vogelsang (2005), Bartlett, 5%
-    critical = float(stats.t.ppf(0.975, max(df, 1))) + 2.9694 * b + 0.416 * b**2 - 0.5324 * b**3
-    return beta[1 : 1 + k], se[1 : 1 + k], critical
+def _told_apart(done: np.ndarray, cols: list[int], types: list[str], th: Thresholds) -> dict[int, str]:
+    """Types logged on (almost) exactly the same days as another: position -> reason."""
+    reasons: dict[int, str] = {}
+    for i, a in enumerate(cols):
+        for b in cols[i + 1 :]:
+            union = int((done[:, a] | done[:, b]).sum())
+            if union and (done[:, a] & done[:, b]).sum() / union >= th.same_days_share:
+                reasons[a] = f"always logged on the same days as {types[b]}, so the two cannot be told apart"
+                reasons[b] = f"always logged on the same days as {types[a]}, so the two cannot be told apart"
+    return reasons
 
 
 def effect_details(
@@ -164,83 +175,110 @@ def effect_details(
     lag: int = 1,
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> pd.DataFrame:
-    """exercise_effects plus ``reason`` (why there is no estimate) and ``n_weeks`` per type."""
+    """exercise_effects plus ``reason`` (why there is no estimate or verdict) and ``n_weeks``."""
     if lag < 0:
         raise ValueError("lag must be 0 or more days")
-    types = _types_in(sessions)
-    result = pd.DataFrame(
-        {
-            "exercise_type": types,
-            "estimate": np.nan,
-            "ci_low": np.nan,
-            "ci_high": np.nan,
-            "n_days_with": 0,
-            "n_days_without": 0,
-            "verdict": "not enough data",
-            "reason": "",
-            "n_weeks": 0,
-        }
-    )
+    return _details(build_diary(checkins, sessions), lag, thresholds)
+
+
+DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
+
+
+def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) -> pd.DataFrame:
+    """The per-type table for one lag; ``same`` carries a precomputed ``same_day`` result."""
+    types = diary.types
+    k = len(types)
+    out: dict[str, list] = {
+        "exercise_type": list(types), "estimate": [np.nan] * k, "ci_low": [np.nan] * k,
+        "ci_high": [np.nan] * k, "n_days_with": [0] * k, "n_days_without": [0] * k,
+        "verdict": ["not enough data"] * k, "reason": [""] * k, "n_weeks": [0] * k,
+    }  # fmt: skip
     if not types:
-        return result
-    rows = _rows_for_lag(daily_table(checkins, sessions), types, lag)
-    any_exercise = rows[types].any(axis=1) if len(rows) else pd.Series(dtype=bool)
-    result["n_days_without"] = int((~any_exercise).sum()) if len(rows) else 0
-    for i, key in enumerate(types):
-        mask = rows[key].to_numpy(dtype=bool) if len(rows) else np.zeros(0, dtype=bool)
-        result.loc[i, "n_days_with"] = int(mask.sum())
-        result.loc[i, "n_weeks"] = int(pd.to_datetime(rows.loc[mask, "date"]).dt.to_period("W").nunique())
-    if len(rows) < thresholds.min_rows:
-        result["reason"] = (
-            f"{len(rows)} usable pairs of days (a day and the day {lag} after, both logged); "
-            f"at least {thresholds.min_rows} are needed"
-        )
-        return result
-    if int((~any_exercise).sum()) < thresholds.min_days_without:
-        result["reason"] = (
-            f"only {int((~any_exercise).sum())} usable days without any exercise to compare with; "
-            f"at least {thresholds.min_days_without} are needed"
-        )
-        return result
+        return pd.DataFrame(out, columns=DETAIL_COLUMNS)
+    rows = _rows(diary, lag)
+    out["n_days_with"] = [int(v) for v in rows.done.sum(axis=0)]
+    out["n_weeks"] = [diary.week_count(rows.t[rows.done[:, j]]) for j in range(k)]
+    out["n_days_without"] = [int((~rows.done.any(axis=1)).sum())] * k
+    if lag == 0:
+        out["reason"] = [SAME_DAY_REASON] * k
+    elif len(rows.t) < th.min_rows:
+        out["reason"] = [
+            f"{len(rows.t)} usable pairs of days (a day and the day {lag} after, both logged); "
+            f"at least {th.min_rows} are needed"
+        ] * k
+    elif np.ptp(rows.outcome) == 0 or np.ptp(rows.baseline) == 0:
+        out["reason"] = [
+            "not enough variation: your pain ratings are all the same, so there is nothing to compare"
+        ] * k
+    else:
+        _estimate(diary, rows, th, out, same)
+    return pd.DataFrame(out, columns=DETAIL_COLUMNS)
 
-    # Types without enough contrast are not estimated; their days leave the comparison so they
-    # neither count as "with" another type nor as "no exercise".
-    eligible = list(types)
+
+def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: tuple | None) -> None:
+    """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
+    types = diary.types
+    eligible = list(range(len(types)))
+    keep = np.ones(len(rows.t), bool)
     while True:
-        reasons = {key: _eligibility(rows, key, thresholds) for key in eligible}
-        dropped = [key for key, (ok, _) in reasons.items() if not ok]
-        for key in dropped:
-            result.loc[result["exercise_type"] == key, "reason"] = reasons[key][1]
-            eligible.remove(key)
-        if dropped:
-            excluded = [k for k in types if k not in eligible]
-            rows = rows.loc[~rows[excluded].any(axis=1)].reset_index(drop=True)
+        reasons = {j: _eligibility(diary, rows.t[keep], rows.done[keep, j], th) for j in eligible}
+        together = _told_apart(rows.done[keep], eligible, types, th)
+        reasons.update({j: r for j, r in together.items() if not reasons[j]})
+        dropped = [j for j, reason in reasons.items() if reason]
+        if not dropped:
+            break
+        for j in dropped:
+            out["reason"][j] = reasons[j]
+            eligible.remove(j)
+            keep &= ~rows.done[:, j]  # their days are neither "with" another type nor "no exercise"
+    reference = int((keep & ~rows.done[:, eligible].any(axis=1)).sum()) if eligible else 0
+    if not eligible or keep.sum() < th.min_rows or reference < th.min_days_without:
+        why = (
+            f"only {reference} usable days without any exercise to compare with; at least "
+            f"{th.min_days_without} are needed"
+            if eligible
+            else "too few usable days remain once days with rarely done types are set aside"
+        )
+        out["reason"] = [r or why for r in out["reason"]]
+        return
+    kept = _Rows(rows.t[keep], rows.outcome[keep], rows.baseline[keep], rows.done[keep])
+    estimate, se, q = _fit(diary, kept, eligible)
+    untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
+    if untimed:
+        same_est, z = (
+            same
+            if same is not None and len(same[0]) == len(types)
+            else same_day(diary, list(range(len(types))))
+        )
+    for i, j in enumerate(eligible):
+        est, low, high = estimate[i], estimate[i] - q[i] * se[i], estimate[i] + q[i] * se[i]
+        verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
+        out["n_days_with"][j] = int(kept.done[:, j].sum())
+        out["n_weeks"][j] = diary.week_count(kept.t[kept.done[:, j]])
+        out["n_days_without"][j] = reference
+        signature = (
+            j in untimed
+            and verdict != "no clear difference"
+            and abs(z[j]) >= SIGNATURE_Z
+            and abs(same_est[j]) >= max(SIGNATURE_POINTS, abs(est))
+            and (same_est[j] > 0) != (est > 0)
+        )
+        if signature:
+            out["reason"][j] = (
+                f"on days with it your pain that day was clearly {'lower' if est > 0 else 'higher'} and later "
+                f"{'higher' if est > 0 else 'lower'}: the pattern of pain rated after the session. "
+                "Record the time of your rating and the session, or your pain before the session, for a fair answer"
+            )
             continue
-        break
-    reference = int((~rows[eligible].any(axis=1)).sum()) if eligible else 0
-    if not eligible or len(rows) < thresholds.min_rows or reference < thresholds.min_days_without:
-        still = result["reason"] == ""
-        result.loc[still, "reason"] = (
-            "too few usable days remain once days with rarely done types are set aside"
-        )
-        return result
-
-    estimate, se, q = _fit(rows, eligible)
-    for key, est, err in zip(eligible, estimate, se, strict=True):
-        i = result.index[result["exercise_type"] == key][0]
-        low, high = est - q * err, est + q * err
-        result.loc[i, ["estimate", "ci_low", "ci_high"]] = [est, low, high]
-        result.loc[i, "n_days_with"] = int(rows[key].sum())
-        result.loc[i, "verdict"] = (
-            "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
-        )
-    result["n_days_without"] = reference
-    return result
+        out["estimate"][j], out["ci_low"][j], out["ci_high"][j], out["verdict"][j] = est, low, high, verdict
+    out["n_days_without"] = [reference] * len(types)
 
 
 def exercise_effects(checkins: pd.DataFrame, sessions: pd.DataFrame, *, lag: int = 1) -> pd.DataFrame:
     """Per exercise type: adjusted difference in pain ``lag`` days after days with it vs days with
-    no logged exercise, its 95% interval, day counts and a verdict (see the module docstring)."""
+    no logged exercise, its 95% interval, day counts and a verdict (see the module docstring).
+    Optional input columns: ``checkins.time`` and ``sessions.start_time`` ("HH:MM"),
+    ``sessions.pain_before`` (0-10)."""
     details = effect_details(checkins, sessions, lag=lag)
     out = details[API_COLUMNS].copy()
     out["n_days_with"] = out["n_days_with"].astype(int)
@@ -251,8 +289,11 @@ def exercise_effects(checkins: pd.DataFrame, sessions: pd.DataFrame, *, lag: int
 def lag_profile(
     checkins: pd.DataFrame, sessions: pd.DataFrame, lags: tuple[int, ...] = (0, 1, 2)
 ) -> pd.DataFrame:
-    """Estimates for the same day, the next day and two days later, stacked with a ``lag`` column."""
-    frames = [effect_details(checkins, sessions, lag=lag).assign(lag=lag) for lag in lags]
+    """effect_details for the same day, the next day and two days later, stacked with a ``lag``
+    column (the same day always comes without an estimate: see the module docstring)."""
+    diary = build_diary(checkins, sessions)
+    same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+    frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -265,15 +306,11 @@ def immediate_effects(sessions: pd.DataFrame, *, min_sessions: int = 3) -> pd.Da
     both = sessions.dropna(subset=["pain_before", "pain_after"])
     rows = []
     for key, group in both.groupby("exercise_type"):
-        change = group["pain_after"].astype(float) - group["pain_before"].astype(float)
-        n = len(change)
-        mean = float(change.mean())
-        low = high = float("nan")
-        if n >= min_sessions:
-            sd = float(change.std(ddof=1))
-            half = float(stats.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
-            low, high = mean - half, mean + half
-        rows.append([str(key), mean, low, high, n])
+        change = (group["pain_after"].astype(float) - group["pain_before"].astype(float)).to_numpy()
+        mean, low, high = t_interval(change, 0.95)
+        if len(change) < min_sessions:
+            low = high = float("nan")
+        rows.append([str(key), mean, low, high, len(change)])
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -282,10 +319,14 @@ def dose_table(checkins: pd.DataFrame, sessions: pd.DataFrame, *, min_logged_day
     exercise minutes (also per type as ``min_<type>`` columns)."""
     if checkins.empty:
         return pd.DataFrame(columns=["week", "mean_pain", "logged_days", "minutes"])
-    days = pd.to_datetime(checkins["date"]).dt.normalize()
-    week = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     pain = (
-        pd.DataFrame({"week": week, "pain": pd.to_numeric(checkins["pain"]).astype(float)})
+        pd.DataFrame(
+            {
+                "week": week_start(diary_days(checkins["date"])),
+                "pain": pd.to_numeric(checkins["pain"], errors="coerce"),
+            }
+        )
+        .dropna()
         .groupby("week")["pain"]
         .agg(mean_pain="mean", logged_days="size")
         .reset_index()
@@ -293,11 +334,13 @@ def dose_table(checkins: pd.DataFrame, sessions: pd.DataFrame, *, min_logged_day
     pain = pain[pain["logged_days"] >= min_logged_days]
     if sessions.empty:
         return pain.assign(minutes=0)
-    sdays = pd.to_datetime(sessions["date"]).dt.normalize()
-    sweek = sdays - pd.to_timedelta(sdays.dt.day_of_week, unit="D")
     minutes = (
         pd.DataFrame(
-            {"week": sweek, "type": sessions["exercise_type"].astype(str), "m": sessions["duration_min"]}
+            {
+                "week": week_start(diary_days(sessions["date"])),
+                "type": sessions["exercise_type"].astype(str),
+                "m": sessions["duration_min"],
+            }
         )
         .pivot_table(index="week", columns="type", values="m", aggfunc="sum", fill_value=0)
         .add_prefix("min_")

@@ -9,14 +9,25 @@ meaningful difference (1 point), not with p < 0.05:
   (at least 90% confident of some benefit, one-sided, and a benefit big enough to notice);
 * "X clearly worse": the mirror image;
 * "no meaningful difference": the whole 80% interval within +/-1 point (an equivalence test);
-* "inconclusive": anything else;
+* "inconclusive": anything else, and also in place of "no meaningful difference" when the first
+  days of each period still looked like the previous period (carry-over longer than the washout);
+* "plan not followed enough": the plan was followed on average less than ``ADHERENCE_THRESHOLD``
+  of the time, so the periods did not differ as planned and no verdict is given;
 * "not enough completed pairs": fewer than 3 pairs with both periods finished and logged.
+
+Carry-over check: in each period that follows a period of the other arm, the first
+``EARLY_DAYS`` counted days minus the rest; if the effect lingers, those differences have opposite
+signs in A and B periods. Found when the contrast points the way of the estimate with one-sided
+95% confidence and is at least half a point, or when the later days of the periods alone show a
+bigger difference whose 80% interval is not within +/-1 point (an effect that builds up or wears
+off more slowly than the washout allows).
 
 Pure: DataFrames and a plan in, a dataclass out.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,17 +35,21 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from backcare.analysis.intervals import t_interval
 from backcare.experiments import MIN_PAIRS, schedule
 from backcare.records import ExperimentPlan
 
 MEANINGFUL_DIFFERENCE = 1.0
 INTERVAL_LEVEL = 0.80
 MIN_LOGGED_DAYS_PER_PERIOD = 4
+ADHERENCE_THRESHOLD = 0.8  # the plan followed at least this much on average, or no verdict
+EARLY_DAYS = 3  # counted days at the start of a period compared with the rest (carry-over check)
 EXPERIMENT_VERDICTS = (
     "X clearly better",
     "X clearly worse",
     "no meaningful difference",
     "inconclusive",
+    "plan not followed enough",
     "not enough completed pairs",
 )
 PERIOD_COLUMNS = [
@@ -55,10 +70,12 @@ class ExperimentResult:
     completed_pairs: int
     verdict: str
     adherence: float  # mean adherence over periods that have started
+    carry_over: float = float("nan")  # contrast of early-minus-late days, B periods minus A periods
+    carry_over_found: bool = False
 
     def as_dict(self) -> dict[str, object]:
         """JSON-friendly summary (no frames)."""
-        clean = {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in self.__dict__.items()}
+        clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.__dict__.items()}
         return {k: v for k, v in clean.items() if not isinstance(v, pd.DataFrame)}
 
 
@@ -126,8 +143,10 @@ def experiment_result(
     else:
         diffs = pd.DataFrame({"pair": pd.Series(dtype=int), "difference": pd.Series(dtype=float)})
     k = len(diffs)
-    estimate, low, high = _t_interval(diffs["difference"].to_numpy(float))
+    estimate, low, high = t_interval(diffs["difference"].to_numpy(float), INTERVAL_LEVEL)
+    finished = periods.loc[periods["finished"], "adherence"].dropna()
     started = periods["adherence"].dropna()
+    carry, found = carry_over(plan, periods, daily, (estimate, low, high))
     return ExperimentResult(
         periods=periods,
         pair_differences=diffs,
@@ -135,30 +154,130 @@ def experiment_result(
         ci_low=low,
         ci_high=high,
         completed_pairs=k,
-        verdict=judge(estimate, low, high, k),
+        verdict=judge(estimate, low, high, k, float(finished.mean()) if len(finished) else 1.0, found),
         adherence=float(started.mean()) if len(started) else float("nan"),
+        carry_over=carry,
+        carry_over_found=found,
     )
 
 
-def _t_interval(values: np.ndarray) -> tuple[float, float, float]:
-    k = len(values)
-    if k == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(values.mean())
-    if k < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + INTERVAL_LEVEL / 2, k - 1) * values.std(ddof=1) / np.sqrt(k))
-    return mean, mean - half, mean + half
+def carry_over(
+    plan: ExperimentPlan, periods: pd.DataFrame, daily: pd.DataFrame, interval: tuple[float, float, float]
+) -> tuple[float, bool]:
+    """The carry-over contrast and whether carry-over (or a slow build-up) shows (module docstring)."""
+    early: dict[str, list[float]] = {"A": [], "B": []}
+    late: dict[int, dict[str, float]] = {}
+    previous = None
+    for p in schedule(plan):
+        row = periods.loc[periods["number"] == p.number].iloc[0]
+        counted = [d.date() for d in pd.date_range(p.start, p.end) if p.counts(d.date())]
+        first = daily.loc[daily.index.isin(counted[:EARLY_DAYS]), "pain"]
+        rest = daily.loc[daily.index.isin(counted[EARLY_DAYS:]), "pain"]
+        if row["finished"] and len(rest) >= 2:
+            late.setdefault(p.pair, {})[p.arm] = float(rest.mean())
+            if previous is not None and previous != p.arm and len(first) >= 2:
+                early[p.arm].append(float(first.mean() - rest.mean()))
+        previous = p.arm
+    estimate, low, high = interval
+    if np.isnan(estimate):
+        return float("nan"), False
+    late_diffs = np.array([v["A"] - v["B"] for v in late.values() if len(v) == 2])
+    late_estimate, late_low, late_high = t_interval(late_diffs, INTERVAL_LEVEL)
+    slow = (
+        len(late_diffs) >= MIN_PAIRS
+        and low > -MEANINGFUL_DIFFERENCE
+        and high < MEANINGFUL_DIFFERENCE
+        and (late_estimate < 0) == (estimate < 0)
+        and abs(late_estimate) > abs(estimate)
+        and not (late_low > -MEANINGFUL_DIFFERENCE and late_high < MEANINGFUL_DIFFERENCE)
+    )
+    a, b = np.array(early["A"]), np.array(early["B"])
+    if len(a) < 2 or len(b) < 2:
+        return float("nan"), bool(slow)
+    contrast = float(b.mean() - a.mean())
+    se = float(np.sqrt(a.var(ddof=1) / len(a) + b.var(ddof=1) / len(b)))
+    toward_estimate = (contrast < 0) == (estimate < 0)
+    clear = se > 0 and abs(contrast) / se > stats.norm.ppf(0.95) and abs(contrast) >= 0.5
+    return contrast, bool(slow or (toward_estimate and clear))
 
 
-def judge(estimate: float, low: float, high: float, pairs: int) -> str:
-    """The verdict for an estimate and its 80% interval, against a 1-point meaningful difference."""
+def judge(
+    estimate: float,
+    low: float,
+    high: float,
+    pairs: int,
+    adherence: float = 1.0,
+    carry_over_found: bool = False,
+) -> str:
+    """The verdict for an estimate and its 80% interval, against a 1-point meaningful difference,
+    given how well the plan was followed and whether carry-over was found."""
     if pairs < MIN_PAIRS or np.isnan(low):
         return "not enough completed pairs"
+    if adherence < ADHERENCE_THRESHOLD:
+        return "plan not followed enough"
     if estimate <= -MEANINGFUL_DIFFERENCE and high < 0:
         return "X clearly better"
     if estimate >= MEANINGFUL_DIFFERENCE and low > 0:
         return "X clearly worse"
-    if low > -MEANINGFUL_DIFFERENCE and high < MEANINGFUL_DIFFERENCE:
+    if low > -MEANINGFUL_DIFFERENCE and high < MEANINGFUL_DIFFERENCE and not carry_over_found:
         return "no meaningful difference"
     return "inconclusive"
+
+
+PLANNING_EFFECT = 1.5  # the difference a plan should be able to find ...
+PLANNING_POWER = 0.80  # ... this often
+PLANNING_DAYS = 90  # recent days whose ratings describe the person's day-to-day variability
+PLANNING_MARGIN = 1.15  # pair differences vary more than AR(1) alone says (drift, effects still building up)
+
+
+@dataclass(frozen=True)
+class PairsAdvice:
+    """How many pairs this person's own day-to-day variability needs (None: not enough ratings)."""
+
+    sd: float  # standard deviation of recent daily ratings
+    phi: float  # correlation of one day's rating with the next day's
+    pairs: int | None  # fewest pairs reaching PLANNING_POWER for PLANNING_EFFECT, None if > max_pairs
+    power: float  # power with that many pairs (or with max_pairs)
+    logged_days: int
+    pair_sd: float  # expected standard deviation of one pair's difference
+
+    def power_with(self, pairs: int) -> float:
+        """Power for the planning effect with ``pairs`` pairs."""
+        return verdict_power(self.pair_sd, pairs)
+
+
+def verdict_power(pair_sd: float, pairs: int, effect: float = PLANNING_EFFECT) -> float:
+    """Chance that ``judge`` says "X clearly better" for a true ``effect``-point benefit, when pair
+    differences vary with standard deviation ``pair_sd`` (normal approximation of the estimate)."""
+    se = pair_sd / math.sqrt(pairs)
+    needed = max(MEANINGFUL_DIFFERENCE, float(stats.t.ppf(0.5 + INTERVAL_LEVEL / 2, pairs - 1)) * se)
+    return float(stats.norm.cdf((effect - needed) / se))
+
+
+def pairs_needed(checkins: pd.DataFrame, plan: ExperimentPlan, *, max_pairs: int = 12) -> PairsAdvice | None:
+    """Pairs needed to find a 1.5-point difference 8 times in 10 with this plan's period length and
+    washout, from the person's ratings in the 90 days before the start (at least 14 logged days).
+    A period mean of m days of AR(1) ratings has variance sd^2/m * (1 + 2 sum (1 - h/m) phi^h)."""
+    daily = _daily(checkins)
+    recent = daily[
+        (daily.index < plan.start) & (daily.index >= plan.start - pd.Timedelta(days=PLANNING_DAYS))
+    ]
+    if len(recent) < 14:
+        return None
+    pain = recent["pain"].sort_index()
+    sd = float(pain.std(ddof=1))
+    index = pd.to_datetime(pd.Series(pain.index))
+    consecutive = (index.diff().dt.days == 1).to_numpy()[1:]
+    values = pain.to_numpy(float)
+    pairs_ = np.column_stack([values[:-1], values[1:]])[consecutive]
+    phi = float(np.corrcoef(pairs_.T)[0, 1]) if len(pairs_) >= 5 and sd > 0 else 0.0
+    phi = float(np.clip(np.nan_to_num(phi), 0.0, 0.95))
+    m = max(1, round((plan.period_days - plan.washout_days) * 0.9))  # about one day in ten unlogged
+    h = np.arange(1, m)
+    period_var = sd**2 / m * (1 + 2 * float(np.sum((1 - h / m) * phi**h)))
+    pair_sd = PLANNING_MARGIN * math.sqrt(2 * period_var) if period_var > 0 else 1e-9
+    for k in range(MIN_PAIRS, max_pairs + 1):
+        power = verdict_power(pair_sd, k)
+        if power >= PLANNING_POWER:
+            return PairsAdvice(sd, phi, k, power, len(recent), pair_sd)
+    return PairsAdvice(sd, phi, None, verdict_power(pair_sd, max_pairs), len(recent), pair_sd)

@@ -8,6 +8,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from backcare.analysis.dates import week_start
+
 BASELINE_DAYS = 14
 ROLLING_DAYS = 7
 MEANINGFUL_POINTS = 2.0
@@ -166,7 +168,7 @@ def pain_series(checkins: pd.DataFrame, start: date, end: date) -> tuple[pd.Data
     daily = daily_pain(checkins, start, end)
     if (end - start).days + 1 <= WEEKLY_AFTER_DAYS or daily.empty:
         return daily, "daily"
-    week = daily["date"] - pd.to_timedelta(daily["date"].dt.day_of_week, unit="D")
+    week = week_start(daily["date"])
     weekly = (
         daily.assign(week=week)
         .groupby("week", as_index=False)
@@ -183,7 +185,7 @@ def weekly_minutes(sessions: pd.DataFrame, start: date, end: date) -> pd.DataFra
     if df.empty:
         return pd.DataFrame(columns=["week", "exercise_type", "minutes", "sessions"])
     days = _dates(df["date"])
-    week = days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    week = week_start(days)
     grouped = (
         df.assign(week=week)
         .groupby(["week", "exercise_type"], as_index=False)
@@ -235,7 +237,7 @@ def calendar(checkins: pd.DataFrame, sessions: pd.DataFrame, start: date, end: d
     active = in_range(sessions, start, end)
     exercised = set(_dates(active["date"])) if len(active) else set()
     frame["exercised"] = frame["date"].isin(exercised)
-    frame["week"] = frame["date"] - pd.to_timedelta(frame["date"].dt.day_of_week, unit="D")
+    frame["week"] = week_start(frame["date"])
     frame["weekday"] = frame["date"].dt.strftime("%a")
     frame["pain"] = frame["pain"].astype(float)
     return frame

@@ -23,7 +23,7 @@ def _band(low: float, high: float) -> alt.Chart:
 
 def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
-    df = with_type_names(effects.dropna(subset=["estimate"]), type_names)
+    df = with_type_names(effects.dropna(subset=["estimate"]).sort_values("estimate"), type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_days_with'])} days)", axis=1)
     x = alt.X("estimate:Q", title="Difference in next-day pain (points; left = lower pain)")
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
@@ -53,8 +53,10 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     x = alt.X(
         "when:N", sort=["Same day", "Next day", "2 days later"], title=None, axis=alt.Axis(labelAngle=0)
     )
+    order = df[df["lag"] == 1].sort_values("estimate")["type_name"].tolist()
+    order += sorted(set(df["type_name"]) - set(order))
     colour = alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names))
-    offset = alt.XOffset("type_name:N")
+    offset = alt.XOffset("type_name:N", sort=order)
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
         alt.Tooltip("when:N", title="When"),
@@ -83,7 +85,7 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
 
 def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     """Mean change in pain from just before to just after sessions, per type, with 95% intervals."""
-    df = with_type_names(immediate, type_names)
+    df = with_type_names(immediate.sort_values("mean_change"), type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_sessions'])} sessions)", axis=1)
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     colour = alt.Color("type_name:N", scale=type_color_scale(type_names), legend=None)

@@ -16,7 +16,7 @@ import pandas as pd
 from backcare import analysis, insights_text
 from backcare.analysis import PainChange
 from backcare.analysis.experiment import ExperimentResult
-from backcare.experiments import arm_label
+from backcare.experiments import arm_label, verdict_words
 from backcare.records import ExperimentPlan
 
 SECTIONS = {
@@ -198,7 +198,7 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
             experiments.append(
                 {"question": f"{arm_label(plan, 'A', names)} vs {arm_label(plan, 'B', names)}",
                  "dates": f"{plan.start:%d %b %Y} to {plan.end:%d %b %Y}", "status": status,
-                 "pairs": f"{result.completed_pairs} of {plan.pairs}", "verdict": result.verdict,
+                 "pairs": f"{result.completed_pairs} of {plan.pairs}", "verdict": verdict_words(plan, result.verdict, names),
                  "estimate": _fmt(result.estimate, 2),
                  "range": "-" if math.isnan(result.ci_low) else f"{result.ci_low:+.2f} to {result.ci_high:+.2f}",
                  "adherence": "-" if math.isnan(result.adherence) else f"{result.adherence:.0%}",

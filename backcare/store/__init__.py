@@ -32,7 +32,6 @@ from backcare.store.connection import Store, now_iso
 from backcare.store.diary_io import diary_tables, load_diary
 from backcare.store.experiments import (
     experiments_frame,
-    get_experiment,
     running_experiment,
     set_experiment_status,
     start_experiment,
@@ -93,7 +92,6 @@ __all__ = [
     "exercise_types",
     "experiments_frame",
     "get_checkin",
-    "get_experiment",
     "get_session",
     "global_impression_frame",
     "last_answer_dates",

@@ -49,12 +49,6 @@ def running_experiment(store: Store) -> dict[str, Any] | None:
     return _with_plan(rows[0]) if rows else None
 
 
-def get_experiment(store: Store, experiment_id: int) -> dict[str, Any] | None:
-    """One experiment with its verified plan, or None."""
-    rows = store.rows("SELECT * FROM experiments WHERE id = ?", [experiment_id])
-    return _with_plan(rows[0]) if rows else None
-
-
 def set_experiment_status(store: Store, experiment_id: int, status: str, reason: str | None = None) -> None:
     """Pause, resume, stop or complete an experiment (the plan itself never changes).
 

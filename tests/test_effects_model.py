@@ -1,0 +1,156 @@
+"""The Insights model on awkward but ordinary input, and its fast path pinned against statsmodels."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from statsmodels.sandbox.regression.gmm import IV2SLS
+
+from backcare.analysis import effect_details, exercise_effects, lag_profile
+from backcare.analysis.intervals import hac_lags, iv_fit, t_interval
+from tests.simulated_people import Person, simulate
+
+
+def diary(seed: int = 3, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
+    settings = {
+        "days": 240,
+        "rates": {"yoga": 3 / 7, "walking": 2 / 7},
+        "effects": {"yoga": -1.0, "walking": 0.0},
+    }
+    settings.update(kw)
+    return simulate(Person(**settings), np.random.default_rng(seed))
+
+
+def test_two_stage_least_squares_matches_statsmodels_on_the_same_data():
+    rng = np.random.default_rng(1)
+    n = 300
+    exog = np.column_stack([np.ones(n), rng.random((n, 3))])
+    z = rng.normal(size=(n, 2))
+    endog = z @ [0.5, 0.3] + rng.normal(size=n)
+    y = exog @ [1.0, 2.0, 0.0, 1.0] + 0.5 * endog + rng.normal(size=n)
+    beta, se, df = iv_fit(y, exog, endog, z)
+    reference = IV2SLS(y, np.column_stack([exog, endog]), np.column_stack([exog, z])).fit()
+    np.testing.assert_allclose(beta, reference.params, rtol=1e-9)
+    assert df == n - 5
+    # With the regressor as its own instrument the fit is OLS: its HAC errors equal statsmodels'.
+    beta, se, _ = iv_fit(y, exog, endog, endog)
+    ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
+        cov_type="HAC", cov_kwds={"maxlags": hac_lags(n), "use_correction": True}
+    )
+    np.testing.assert_allclose(beta, ols.params, rtol=1e-9)
+    np.testing.assert_allclose(se, ols.bse, rtol=1e-9)
+
+
+def test_t_interval_is_the_textbook_one():
+    mean, _low, high = t_interval(np.array([1.0, 2.0, 3.0, 4.0]), 0.95)
+    assert mean == 2.5 and high - mean == pytest.approx(3.182446 * np.std([1, 2, 3, 4], ddof=1) / 2, rel=1e-5)
+    assert all(np.isnan(v) for v in t_interval(np.array([1.0]))[1:])
+
+
+@pytest.mark.parametrize("key", ["trend", "outcome", "pain", "control", "date", "carry:yoga", "0"])
+def test_a_type_key_that_looks_like_an_internal_name_gives_the_same_answer(key):
+    checkins, sessions = diary()
+    plain = effect_details(checkins, sessions)
+    renamed = effect_details(checkins, sessions.replace({"exercise_type": {"yoga": key}}))
+    row = renamed.set_index("exercise_type").loc[key]
+    expected = plain.set_index("exercise_type").loc["yoga"]
+    assert row["verdict"] == expected["verdict"]
+    assert row["estimate"] == pytest.approx(expected["estimate"], abs=1e-9)
+    assert row["ci_low"] == pytest.approx(expected["ci_low"], abs=1e-9)
+
+
+def test_constant_pain_is_not_enough_variation():
+    checkins, sessions = diary()
+    out = effect_details(checkins.assign(pain=4), sessions)
+    assert (out["verdict"] == "not enough data").all()
+    assert out["reason"].str.contains("not enough variation").all()
+
+
+def test_two_types_always_done_together_cannot_be_told_apart():
+    checkins, sessions = diary()
+    twin = sessions[sessions["exercise_type"] == "yoga"].assign(exercise_type="pilates")
+    out = effect_details(checkins, pd.concat([sessions, twin])).set_index("exercise_type")
+    for key in ("yoga", "pilates"):
+        assert out.loc[key, "verdict"] == "not enough data"
+        assert "cannot be told apart" in out.loc[key, "reason"]
+    assert out.loc["walking", "verdict"] != "not enough data"
+
+
+def test_dates_are_normalised_before_analysis():
+    checkins, sessions = diary()
+    expected = exercise_effects(checkins, sessions)
+    aware = checkins.assign(date=checkins["date"].dt.tz_localize("Europe/Berlin") + pd.Timedelta(hours=21))
+    strings = sessions.assign(date=sessions["date"].dt.strftime("%Y-%m-%dT07:30:00+05:00"))
+    junk = pd.DataFrame({"date": [None, "not a date", np.nan], "pain": [3, 4, np.nan]})
+    duplicate = checkins.iloc[[10]]  # the same day again with the same rating
+    mixed = pd.concat([aware.astype({"date": object}), junk, duplicate], ignore_index=True)
+    pd.testing.assert_frame_equal(exercise_effects(mixed, strings), expected)
+
+
+def test_same_day_is_never_given_a_verdict_or_interval():
+    checkins, sessions = diary()
+    out = exercise_effects(checkins, sessions, lag=0)
+    assert (out["verdict"] == "not enough data").all() and out["ci_low"].isna().all()
+    profile = lag_profile(checkins, sessions)
+    assert profile.loc[profile["lag"] == 0, "estimate"].isna().all()
+    assert profile.loc[profile["lag"] == 1, "estimate"].notna().all()
+
+
+def after_session_diary(timing: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return diary(
+        seed=11, days=365, effects={"yoga": 0.0, "walking": 0.0}, same_day={"yoga": -1.5}, timing=timing
+    )
+
+
+def test_ratings_after_the_session_without_timing_withhold_the_next_day_verdict():
+    out = effect_details(*after_session_diary(timing=False)).set_index("exercise_type")
+    assert out.loc["yoga", "verdict"] == "not enough data"
+    assert "rated after the session" in out.loc["yoga", "reason"]
+
+
+def test_with_timing_the_pain_before_the_session_is_the_baseline():
+    checkins, sessions = after_session_diary(timing=True)
+    out = effect_details(checkins, sessions).set_index("exercise_type")
+    assert out.loc["yoga", "verdict"] == "no clear difference", out.loc["yoga"].to_dict()
+    # Dropping the timing columns brings the after-session pattern back.
+    untimed = effect_details(
+        checkins.drop(columns="time"), sessions.drop(columns=["start_time", "pain_before"])
+    )
+    assert untimed.set_index("exercise_type").loc["yoga", "verdict"] == "not enough data"
+
+
+def test_the_lag_profiles_next_day_rows_are_the_effects_the_page_shows():
+    checkins, sessions = diary()
+    profile = lag_profile(checkins, sessions)
+    next_day = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
+    pd.testing.assert_frame_equal(next_day, effect_details(checkins, sessions))
+
+
+def test_pure_and_deterministic():
+    checkins, sessions = diary()
+    before = (checkins.copy(), sessions.copy())
+    first = effect_details(checkins, sessions)
+    pd.testing.assert_frame_equal(first, effect_details(checkins, sessions))
+    pd.testing.assert_frame_equal(checkins, before[0])
+    pd.testing.assert_frame_equal(sessions, before[1])
+
+
+def test_a_verdict_never_contradicts_its_interval():
+    rng = np.random.default_rng(8)
+    seen = set()
+    for days in (40, 120, 400):
+        for effect in (-1.5, 0.0, 1.0):
+            person = Person(
+                days=days, effects={"yoga": effect, "walking": 0.0}, rates={"yoga": 3 / 7, "walking": 2 / 7}
+            )
+            for row in effect_details(*simulate(person, rng)).to_dict("records"):
+                seen.add(row["verdict"])
+                if row["verdict"] == "not enough data":
+                    assert np.isnan(row["estimate"]) and np.isnan(row["ci_low"]) and row["reason"]
+                    continue
+                assert row["ci_low"] <= row["estimate"] <= row["ci_high"]
+                assert (row["verdict"] == "lower pain") == (row["ci_high"] < 0)
+                assert (row["verdict"] == "higher pain") == (row["ci_low"] > 0)
+    assert {"lower pain", "higher pain", "not enough data"} <= seen
