@@ -102,8 +102,9 @@ def test_insights_text_and_experiment_commands(diary, capsys):
         capsys, diary, "experiment", "plan", "yoga", "--compare", "walking", "--seed", "5", "--start-now"
     )
     assert code == 0 and "started" in out
+    assert "-point difference" in out and "pairs of 14-day periods" in out  # planning advice
     code, out, _ = cli(capsys, diary, "experiment", "result")
-    assert code == 0 and "period  1" in out
+    assert code == 0 and "period  1" in out and "Not enough completed pairs yet" in out
 
 
 def test_insights_with_no_sessions(tmp_path, capsys):

@@ -77,8 +77,9 @@ def _start(args: argparse.Namespace) -> date:
 
 
 def cmd_experiment_plan(args: argparse.Namespace) -> int:
+    from backcare import experiment_runs
     from backcare.experiments import arm_label, schedule, schedule_ics
-    from backcare.store import start_experiment, type_names
+    from backcare.store import checkins_frame, start_experiment, type_names
 
     _start(args)
     ics = output_path(args.ics, args, "--ics") if args.ics is not None else None
@@ -92,6 +93,7 @@ def cmd_experiment_plan(args: argparse.Namespace) -> int:
         print(
             f"Settling-in days not compared: the first {plan.washout_days} of each period. Seed {plan.seed}."
         )
+        print(experiment_runs.planning_advice(plan, checkins_frame(store)))
         if ics is not None:
             write_file(ics, schedule_ics(plan, names).encode("utf-8"))
             print(f"Calendar written to {ics}.")
@@ -114,15 +116,14 @@ def cmd_experiment_status(args: argparse.Namespace) -> int:
             return 0
         line = experiment_runs.status_line(running.plan, type_names(store))
         print(f"Paused: {running.status_reason}" if running.status == "paused" else line)
-        adherence = running.result.adherence
-        print(
-            f"Plan followed so far: {adherence:.0%}" if adherence == adherence else "Plan followed so far: -"
-        )
+        for check in experiment_runs.result_checks(running.plan, running.result):
+            print(check)
     return 0
 
 
 def cmd_experiment_result(args: argparse.Namespace) -> int:
     import json
+    import math
 
     from backcare import experiment_runs
     from backcare.store import type_names
@@ -136,11 +137,12 @@ def cmd_experiment_result(args: argparse.Namespace) -> int:
             print(json.dumps(result.as_dict(), indent=2))
             return 0
         for row in result.periods.to_dict("records"):
-            mean = "-" if row["mean_pain"] != row["mean_pain"] else f"{row['mean_pain']:.2f}"
+            mean = "-" if math.isnan(row["mean_pain"]) else f"{row['mean_pain']:.2f}"
             print(
                 f"period {row['number']:>2} pair {row['pair']} arm {row['arm']}: mean pain {mean} ({row['days_logged']} days)"
             )
-        print(experiment_runs.result_sentence(running.plan, result, type_names(store)))
+        for line in experiment_runs.result_lines(running, type_names(store)):
+            print(line)
     return 0
 
 
