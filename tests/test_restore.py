@@ -350,3 +350,20 @@ def test_every_earlier_schema_passes_the_check_and_is_upgraded(diary, tmp_path, 
     assert (
         FIXTURES / "schema" / name
     ).read_bytes() == source.read_bytes()  # only the private copy was upgraded
+
+
+def test_a_refusal_quoting_a_multi_line_check_is_one_line(tmp_path):
+    """Found by the fuzz test: a type key that breaks the multi-line CHECK on exercise_types."""
+    from backcare.store import restore_from
+
+    source = tmp_path / "source.db"
+    with Store(source) as store:
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA ignore_check_constraints = ON")
+    conn.execute("UPDATE exercise_types SET key = 99 WHERE rowid = (SELECT min(rowid) FROM exercise_types)")
+    conn.commit()
+    conn.close()
+    with Store(tmp_path / "diary.db") as diary, pytest.raises(StoreError) as err:
+        restore_from(diary, source)
+    assert "\n" not in str(err.value) and "never stores" in str(err.value)

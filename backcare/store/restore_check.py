@@ -138,8 +138,9 @@ def _header_facts(conn: sqlite3.Connection, label: str) -> int:
 
 
 def _untrusted(label: str, reason: str) -> StoreError:
+    one_line = " ".join(reason.split())  # SQLite quotes multi-line CHECK expressions
     return StoreError(
-        f"{label} is not a backcare diary this version can restore: {reason}. Nothing was changed."
+        f"{label} is not a backcare diary this version can restore: {one_line}. Nothing was changed."
     )
 
 
