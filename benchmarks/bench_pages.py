@@ -85,7 +85,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         templates = {days: _demo_file(Path(folder), days) for days in SIZES}
         print(f"repeats per figure: {args.repeats} (medians, ms); 30 days vs {SIZES[1]} days of demo data")
-        print(f"{'page':<28} {'warm 30d':>9} {'warm 10y':>9} {'ratio':>6} {'save 30d':>9} {'save 10y':>9} {'ratio':>6}  verdict")
+        print(
+            f"{'page':<28} {'warm 30d':>9} {'warm 10y':>9} {'ratio':>6} {'save 30d':>9} {'save 10y':>9} {'ratio':>6}  verdict"
+        )
         worst_ratio, worst_ms = 0.0, 0.0
         for page, variant in rows:
             (w_small, s_small), (w_big, s_big) = (

@@ -23,7 +23,7 @@ if checkins.empty or sessions.empty:
     )
     st.stop()
 
-details = ui.memo("effects", lambda: analysis.effect_details(checkins, sessions))
+details, profile = ui.insights_effects()
 estimated = details[details["verdict"] != "not enough data"]
 
 if estimated.empty:
@@ -66,7 +66,6 @@ else:
     )
 
 st.subheader("Same day, next day, two days later")
-profile = ui.memo("lags", lambda: analysis.lag_profile(checkins, sessions))
 if profile["estimate"].notna().any():
     ui.chart_with_downloads(
         lambda: charts.lag_chart(profile, types), "lag profile", checkins["date"].min().date(),

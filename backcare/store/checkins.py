@@ -104,6 +104,12 @@ def count_entries(store: Store) -> int:
     return int(store.value("SELECT (SELECT count(*) FROM checkins) + (SELECT count(*) FROM sessions)"))
 
 
+def first_checkin_date(store: Store) -> date | None:
+    """Date of the earliest check-in, or None when there is none (an index look-up)."""
+    value = store.value("SELECT min(date) FROM checkins")
+    return None if value is None else date.fromisoformat(value)
+
+
 def last_pain(store: Store, before: date | None = None) -> int | None:
     """The most recent pain score on or before a date (default: any)."""
     value = store.value(
