@@ -55,16 +55,26 @@ with st.container(border=True):
             hide_index=True, width="stretch",
         )  # fmt: skip
 
-st.download_button(
-    "Download the PDF report",
-    data=lambda: render_pdf(content, inputs.checkins, inputs.sessions),
-    file_name=report_file_name(start, end),
-    mime="application/pdf",
-    type="primary",
-    icon="📄",
-    key="report_pdf",
-    on_click="ignore",
-)
+made_for = (ui.revision(), options)
+if st.button("Make the PDF report", type="primary", icon="📄", key="report_make"):
+    bar = st.progress(0.0, text="Making the PDF report…")
+    pdf = render_pdf(
+        content, inputs.checkins, inputs.sessions,
+        progress=lambda done, total: bar.progress(done / total, text=f"Making the PDF report… step {done} of {total}"),
+    )  # fmt: skip
+    bar.empty()
+    st.session_state["_report_pdf"] = (made_for, pdf)
+made = st.session_state.get("_report_pdf")
+if made is not None and made[0] == made_for:  # the PDF of exactly what the preview shows
+    st.download_button(
+        "Download the PDF report",
+        data=made[1],
+        file_name=report_file_name(start, end),
+        mime="application/pdf",
+        icon="⬇️",
+        key="report_pdf",
+        on_click="ignore",
+    )
 st.caption(
     "The report says what your diary shows. Associations are not causes, and it is not a diagnosis: "
     "your doctor or physiotherapist will put it in context."
