@@ -70,84 +70,61 @@ def revision() -> int:
 # range on screen, not the length of the diary.
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _checkins(path: str, rev: int, start: date | None, end: date | None) -> pd.DataFrame:
-    return store.checkins_frame(_open_store(path), start, end)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _sessions(path: str, rev: int, start: date | None, end: date | None) -> pd.DataFrame:
-    return store.sessions_frame(_open_store(path), start, end)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared(
+    _reader: Callable[..., pd.DataFrame], name: str, path: str, rev: int, start: date | None, end: date | None
+) -> pd.DataFrame:
+    return _reader(_open_store(path), start, end)  # ``name`` stands for _reader in the key
 
 
 # Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
-@st.cache_data(show_spinner=False, max_entries=8)
-def _peg(path: str, rev: int) -> pd.DataFrame:
-    return store.peg_frame(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _impressions(path: str, rev: int) -> pd.DataFrame:
-    return store.global_impression_frame(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _type_names(path: str, rev: int) -> dict[str, str]:
-    return store.type_names(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _movements(path: str, rev: int) -> pd.DataFrame:
-    return store.movements(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _answer_dates(path: str, rev: int) -> dict[str, date | None]:
-    return store.last_answer_dates(_open_store(path))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _entry_count(path: str, rev: int) -> int:
-    return store.count_entries(_open_store(path))
+@st.cache_data(show_spinner=False, max_entries=32)
+def _small(_reader: Callable[[Store], Any], name: str, path: str, rev: int) -> Any:
+    return _reader(_open_store(path))
 
 
 def _key() -> tuple[str, int]:
     return str(active_db_path()), revision()
 
 
+def _copied(reader: Callable[[Store], T]) -> T:
+    result: T = _small(reader, reader.__name__, *_key())
+    return result
+
+
 def peg() -> pd.DataFrame:
     """Weekly PEG-3 answers with scores (cached until the next write)."""
-    return _peg(*_key())
+    return _copied(store.peg_frame)
 
 
 def impressions() -> pd.DataFrame:
     """Monthly global-impression answers (cached until the next write)."""
-    return _impressions(*_key())
+    return _copied(store.global_impression_frame)
 
 
 def checkins(start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Check-ins of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _checkins(*_key(), start, end)
+    return _shared(store.checkins_frame, "checkins", *_key(), start, end)
 
 
 def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Sessions of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _sessions(*_key(), start, end)
+    return _shared(store.sessions_frame, "sessions", *_key(), start, end)
 
 
 def type_names() -> dict[str, str]:
     """Exercise type key -> display name (cached until the next write)."""
-    return _type_names(*_key())
+    return _copied(store.type_names)
 
 
 def movement_catalogue() -> pd.DataFrame:
     """The movement catalogue (cached until the next write)."""
-    return _movements(*_key())
+    return _copied(store.movements)
 
 
 def answer_dates() -> dict[str, date | None]:
     """Last PEG, impression and screening dates and the first diary date (cached until the next write)."""
-    return _answer_dates(*_key())
+    return _copied(store.last_answer_dates)
 
 
 def first_day() -> date | None:
@@ -159,8 +136,8 @@ def first_day() -> date | None:
 def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from backcare import analysis
 
-    checkins, sessions = _checkins(path, rev, None, None), _sessions(path, rev, None, None)
-    profile = analysis.lag_profile(checkins, sessions)
+    checkins = _shared(store.checkins_frame, "checkins", path, rev, None, None)
+    profile = analysis.lag_profile(checkins, _shared(store.sessions_frame, "sessions", path, rev, None, None))
     return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
 
 
@@ -242,7 +219,7 @@ def format_day(day: date) -> str:
 
 def is_empty() -> bool:
     """True when the active database holds no check-ins and no sessions."""
-    return _entry_count(*_key()) == 0
+    return _copied(store.count_entries) == 0
 
 
 # -- date range and type filter, remembered across pages ----------------------------------------
@@ -321,6 +298,11 @@ def _chart_spec(
     # doubled its cost.
     spec: dict[str, Any] = _build().to_dict(validate=False)
     return spec
+
+
+def chart(build: Callable[[], Any], name: str, *, inputs: tuple[Any, ...]) -> None:
+    """Show a chart without downloads; its spec is rebuilt only when ``inputs`` change."""
+    st.vega_lite_chart(_chart_spec((name,), inputs, build), width="stretch")
 
 
 def chart_with_downloads(

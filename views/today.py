@@ -131,7 +131,7 @@ if submitted:
 
 recent = ui.checkins(day - timedelta(days=6), day)
 if len(recent):
-    st.altair_chart(charts.week_glance(recent, day), width="stretch")
+    ui.chart(lambda: charts.week_glance(recent, day), "week glance", inputs=(recent[["date", "pain"]], day))
 
 if questionnaires.peg_due(answered["peg"], today) and not ui.is_empty():
     st.subheader("Weekly check-in")
