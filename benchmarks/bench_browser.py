@@ -2,8 +2,8 @@
 
 For each size a real `streamlit run` serves a demo diary on a free loopback port and Debian's
 Chromium (Playwright, no browser download) opens it. Per page: click its sidebar link and wait
-until the page's heading is shown, Streamlit's running indicator is gone, no element from the
-previous page is left (stale) and every chart has drawn. "first" is the first visit since the
+until the page's heading is shown, the script run has ended (stApp's script state "notRunning",
+no running indicator), no element from the previous page is left (stale) and every chart has drawn. "first" is the first visit since the
 server started (cold caches), "again" the median of the next visits. Then the streamlit process's
 resident memory (VmRSS, and its peak VmHWM, from /proc) after visiting every page.
 Target (issue 17): every page interactive within 1 s with ten years of data.
@@ -46,7 +46,8 @@ PAGES = [
         r'st\.Page\("(views/\w+\.py)", title="([^"]+)"', (ROOT / "app.py").read_text()
     )
 ]
-INTERACTIVE = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+INTERACTIVE = """() => document.querySelector('[data-testid="stApp"]')?.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
     && !document.querySelector('[data-stale="true"]')
     && [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].every(c => c.querySelector('canvas, svg'))"""
 
