@@ -84,9 +84,15 @@ def checkins_frame(store: Store, start: date | None = None, end: date | None = N
     df = store.frame(sql, [(start or date.min).isoformat(), (end or date.max).isoformat()])
     df["date"] = pd.to_datetime(df["date"])
     for col in ("locations", "qualities"):
-        df[col] = df[col].map(json.loads) if len(df) else pd.Series([], dtype=object)
+        df[col] = _json_lists(df[col]) if len(df) else pd.Series([], dtype=object)
     df["flare"] = df["flare"].astype(bool)
     return with_nullable_ints(df, ["pain", "worst_pain", "stiffness", "sleep_quality", "stress"])
+
+
+def _json_lists(column: pd.Series) -> pd.Series:
+    """Decode a column of JSON lists: each distinct text once (few across years), a fresh list per row."""
+    decoded = {text: json.loads(text) for text in column.unique()}
+    return column.map(lambda text: list(decoded[text]))
 
 
 def count_own_entries(store: Store) -> int:
