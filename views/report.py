@@ -55,7 +55,7 @@ with st.container(border=True):
             hide_index=True, width="stretch",
         )  # fmt: skip
 
-made_for = (ui.revision(), options)
+made_for = (str(ui.active_db_path()), ui.revision(), options)
 if st.button("Make the PDF report", type="primary", icon="📄", key="report_make"):
     bar = st.progress(0.0, text="Making the PDF report…")
     pdf = render_pdf(
