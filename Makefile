@@ -62,8 +62,11 @@ test: system-deps-test lint typecheck pytest
 test-future: system-deps-test $(VENV)/.installed-dev
 	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/e2e
 
+# Every benchmark, each printing its figures and the ratios of the same run; one failing does not
+# hide the others' figures (the target still fails at the end).
 bench: $(VENV)/.installed-dev
-	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
+	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 
 # Refresh constraints.txt after changing dependencies in pyproject.toml.
 lock: $(BIN)/python

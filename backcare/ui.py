@@ -65,64 +65,87 @@ def revision() -> int:
 
 
 # -- cached loaders (keyed by path and revision, so any write invalidates them) ------------------
-# The two big frames are shared, not copied, between reruns and sessions (cache_resource): copying
-# ten years of rows on every rerun was the largest cost of the Dashboard. pandas copy-on-write keeps
-# derived frames independent; callers must never assign into these frames in place.
+# Typed loaders, one per reader. The big frames are shared, not copied, between reruns and sessions
+# (cache_resource): pandas copy-on-write keeps derived frames independent; callers must never assign
+# into them in place. Pages pass the date range they show, so the work after a save follows the
+# range on screen, not the length of the diary.
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _load_shared(reader: str, path: str, rev: int) -> Any:
-    return getattr(store, reader)(_open_store(path))
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared(
+    _reader: Callable[..., pd.DataFrame], name: str, path: str, rev: int, start: date | None, end: date | None
+) -> pd.DataFrame:
+    return _reader(_open_store(path), start, end)  # ``name`` stands for _reader in the key
 
 
 # Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
 @st.cache_data(show_spinner=False, max_entries=32)
-def _load_copied(reader: str, path: str, rev: int) -> Any:
-    return getattr(store, reader)(_open_store(path))
+def _small(_reader: Callable[[Store], Any], name: str, path: str, rev: int) -> Any:
+    return _reader(_open_store(path))
 
 
-def _shared(reader: str) -> Any:
-    return _load_shared(reader, str(active_db_path()), revision())
+def _key() -> tuple[str, int]:
+    return str(active_db_path()), revision()
 
 
-def _copied(reader: str) -> Any:
-    return _load_copied(reader, str(active_db_path()), revision())
+def _copied(reader: Callable[[Store], T]) -> T:
+    result: T = _small(reader, reader.__name__, *_key())
+    return result
 
 
 def peg() -> pd.DataFrame:
     """Weekly PEG-3 answers with scores (cached until the next write)."""
-    result: pd.DataFrame = _copied("peg_frame")
-    return result
+    return _copied(store.peg_frame)
 
 
 def impressions() -> pd.DataFrame:
     """Monthly global-impression answers (cached until the next write)."""
-    result: pd.DataFrame = _copied("global_impression_frame")
-    return result
+    return _copied(store.global_impression_frame)
 
 
-def checkins() -> pd.DataFrame:
-    """All check-ins of the active database (cached until the next write)."""
-    result: pd.DataFrame = _shared("checkins_frame")
-    return result
+def checkins(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Check-ins of the active database, only those in [start, end] when given (cached until the next write)."""
+    return _shared(store.checkins_frame, "checkins", *_key(), start, end)
 
 
-def sessions() -> pd.DataFrame:
-    """All sessions of the active database (cached until the next write)."""
-    result: pd.DataFrame = _shared("sessions_frame")
-    return result
+def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Sessions of the active database, only those in [start, end] when given (cached until the next write)."""
+    return _shared(store.sessions_frame, "sessions", *_key(), start, end)
 
 
 def type_names() -> dict[str, str]:
     """Exercise type key -> display name (cached until the next write)."""
-    result: dict[str, str] = _copied("type_names")
-    return result
+    return _copied(store.type_names)
 
 
 def movement_catalogue() -> pd.DataFrame:
     """The movement catalogue (cached until the next write)."""
-    result: pd.DataFrame = _copied("movements")
-    return result
+    return _copied(store.movements)
+
+
+def answer_dates() -> dict[str, date | None]:
+    """Last PEG, impression and screening dates and the first diary date (cached until the next write)."""
+    return _copied(store.last_answer_dates)
+
+
+def first_day() -> date | None:
+    """Date of the first check-in or session, or None for an empty diary (cached until the next write)."""
+    return answer_dates()["first"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from backcare import analysis
+
+    checkins = _shared(store.checkins_frame, "checkins", path, rev, None, None)
+    profile = analysis.lag_profile(checkins, _shared(store.sessions_frame, "sessions", path, rev, None, None))
+    return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
+
+
+def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(next-day effect details, same/next/two-days lag profile), computed once per data revision:
+    the profile's next-day rows are the details, so the slow regression runs three times, not four."""
+    return _insights(*_key())
 
 
 # -- running actions -----------------------------------------------------------------------------
@@ -197,7 +220,7 @@ def format_day(day: date) -> str:
 
 def is_empty() -> bool:
     """True when the active database holds no check-ins and no sessions."""
-    return checkins().empty and sessions().empty
+    return _copied(store.count_entries) == 0
 
 
 # -- date range and type filter, remembered across pages ----------------------------------------
@@ -267,13 +290,38 @@ def memo(name: str, build: Callable[[], T], *key: Any) -> T:
     return result
 
 
+@st.cache_resource(show_spinner=False, max_entries=128)
+def _chart_spec(
+    key: tuple[Any, ...], inputs: tuple[Any, ...] | None, _build: Callable[[], Any]
+) -> dict[str, Any]:
+    # ``inputs`` is hashed by content: a chart whose data did not change survives a save. The spec is
+    # shared, never changed; it is not validated again here (tests validate every chart) as that
+    # doubled its cost.
+    spec: dict[str, Any] = _build().to_dict(validate=False)
+    return spec
+
+
+def chart(build: Callable[[], Any], name: str, *, inputs: tuple[Any, ...]) -> None:
+    """Show a chart without downloads; its spec is rebuilt only when ``inputs`` change."""
+    st.vega_lite_chart(_chart_spec((name,), inputs, build), width="stretch")
+
+
 def chart_with_downloads(
-    build: Callable[[], Any], name: str, start: date, end: date, key: str, *, extra_key: tuple[Any, ...] = ()
+    build: Callable[[], Any],
+    name: str,
+    start: date,
+    end: date,
+    key: str,
+    *,
+    extra_key: tuple[Any, ...] = (),
+    inputs: tuple[Any, ...] | None = None,
 ) -> None:
-    """Show a chart (spec cached until the data changes) with PNG and SVG downloads made on demand."""
+    """Show a chart with PNG and SVG downloads made on demand. The spec is cached until the data
+    changes: until ``inputs`` (the frames the chart is drawn from) change when given, else until any write."""
     from backcare import chart_export
 
-    spec: dict[str, Any] = memo(f"chart:{name}", lambda: build().to_dict(), start, end, *extra_key)
+    version = () if inputs is not None else (str(active_db_path()), revision())
+    spec = _chart_spec((name, start, end, *extra_key, *version), inputs, build)
     st.vega_lite_chart(spec, width="stretch")
     with st.popover("Download", icon="⬇️"):
         st.download_button(
@@ -288,13 +336,23 @@ def chart_with_downloads(
         )  # fmt: skip
 
 
+def running_experiment(today: date | None = None) -> Any:
+    """The running experiment with any stop rule that fired (experiment_runs.RunningExperiment), or
+    None; reads only (a pause is the person's click). The diary is loaded only when one runs."""
+    from backcare import experiment_runs
+
+    if attempt(lambda: store.running_experiment(get_store())) is None:
+        return None
+    return attempt(
+        lambda: experiment_runs.load_running(get_store(), today, checkins=checkins(), sessions=sessions())
+    )
+
+
 def experiment_banner() -> None:
     """On Today and Dashboard: where the running experiment stands, or why it is paused."""
     from backcare import experiment_runs
 
-    running = attempt(
-        lambda: experiment_runs.load_running(get_store(), checkins=checkins(), sessions=sessions())
-    )
+    running = running_experiment()
     if running is None:
         return
     if running.pending_stop:  # rendering never writes: the pause is the person's click

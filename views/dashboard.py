@@ -9,9 +9,7 @@ from backcare.models import PAIN_LOCATIONS
 
 st.title("Dashboard")
 ui.experiment_banner()
-checkins, sessions = ui.checkins(), ui.sessions()
-
-if checkins.empty and sessions.empty:
+if ui.is_empty():
     st.info(
         "Nothing to show yet. Log today's pain on the **Today** page; after a few days your trends "
         "appear here. Or explore with demo data from the Today page.",
@@ -19,8 +17,10 @@ if checkins.empty and sessions.empty:
     )
     st.stop()
 
-first_day = min(d for d in (checkins["date"].min(), sessions["date"].min()) if d == d).date()
-start, end, chosen_types = ui.range_and_filter(first_day)
+start, end, chosen_types = ui.range_and_filter(ui.first_day())
+# Only the range on screen (and the two weeks the headline compares) is loaded and analysed.
+checkins = ui.checkins(min(start, end - timedelta(days=13)), end)
+sessions = ui.sessions(min(start, end - timedelta(days=13)), end)
 types = ui.type_names()
 filter_key = tuple(sorted(chosen_types))
 shown_sessions = sessions[sessions["exercise_type"].isin(chosen_types)] if chosen_types else sessions
@@ -86,7 +86,7 @@ if in_sessions.empty:
 else:
     ui.chart_with_downloads(
         lambda: charts.weekly_minutes_chart(analysis.weekly_minutes(shown_sessions, start, end), types), "weekly minutes", start, end, "dl_weekly",
-        extra_key=filter_key,
+        extra_key=filter_key, inputs=(in_sessions, types),
     )  # fmt: skip
 
 if not in_checkins.empty:
@@ -108,7 +108,7 @@ with left:
     else:
         ui.chart_with_downloads(
             lambda: charts.before_after_chart(summary, types), "before and after", start, end, "dl_ba",
-            extra_key=filter_key,
+            extra_key=filter_key, inputs=(summary, types),
         )  # fmt: skip
 with right:
     where = ui.memo("locations", lambda: analysis.location_counts(checkins, start, end), start, end)
@@ -116,12 +116,19 @@ with right:
         st.info("Add where it hurts in a check-in's details to see it here.", icon="📍")
     else:
         ui.chart_with_downloads(
-            lambda: charts.locations_chart(where, PAIN_LOCATIONS), "where pain is", start, end, "dl_where"
+            lambda: charts.locations_chart(where, PAIN_LOCATIONS),
+            "where pain is",
+            start,
+            end,
+            "dl_where",
+            inputs=(where,),
         )
 
 weekly = ui.peg()
 if len(weekly) >= 2:
-    ui.chart_with_downloads(lambda: charts.peg_chart(weekly), "weekly peg", start, end, "dl_peg")
+    ui.chart_with_downloads(
+        lambda: charts.peg_chart(weekly), "weekly peg", start, end, "dl_peg", inputs=(weekly,)
+    )
     st.caption(
         "Shaded band: your first weekly score ±1 point, about the size of change that matters on this scale."
     )

@@ -66,9 +66,7 @@ def show_result(
     st.caption(experiment_runs.UNBLINDED)
 
 
-running = ui.attempt(
-    lambda: experiment_runs.load_running(store, today, checkins=ui.checkins(), sessions=ui.sessions())
-)
+running = ui.running_experiment(today)
 if running is not None:
     plan = running.plan
     st.subheader("Your experiment")
@@ -191,10 +189,11 @@ past = experiments_frame(store)
 past = past[~past["status"].isin(["active", "paused"])]
 if len(past):
     st.subheader("Past experiments")
-    checkins, sessions = ui.checkins(), ui.sessions()
     for row in past.to_dict("records"):
         old = ExperimentPlan.from_json(row["plan_json"])
-        outcome = experiment_result(old, checkins, sessions, today=today)
+        outcome = experiment_result(
+            old, ui.checkins(old.start, old.end), ui.sessions(old.start, old.end), today=today
+        )
         with st.expander(
             f"{arm_label(old, 'A', names)} vs {short_arm(old, 'B', names)} · from {old.start:%d %b %Y} ({row['status']})"
         ):

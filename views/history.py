@@ -85,7 +85,7 @@ tab_checkins, tab_sessions, tab_peg, tab_impression, tab_safety = st.tabs(
 )
 
 with tab_checkins:
-    checkins = recent(ui.checkins())
+    checkins = recent(ui.checkins(None if since is None else since.date()))
     if checkins.empty:
         st.info(
             f"No check-ins in this span ({shown.lower()}). Log today's pain on the **Today** page, "
@@ -119,7 +119,7 @@ with tab_checkins:
     changes_panel("checkin_editor", "check-ins", checkins, editing.apply_checkin_changes)
 
 with tab_sessions:
-    sessions = recent(ui.sessions())
+    sessions = recent(ui.sessions(None if since is None else since.date()))
     if sessions.empty:
         st.info(
             f"No sessions in this span ({shown.lower()}). Log one on the **Log exercise** page, "

@@ -23,9 +23,7 @@ if checkins.empty or sessions.empty:
     )
     st.stop()
 
-# One pass for the page: the lag profile's next-day rows are exactly effect_details(lag=1).
-profile = ui.memo("lags", lambda: analysis.lag_profile(checkins, sessions))
-details = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
+details, profile = ui.insights_effects()
 estimated = details[details["verdict"] != "not enough data"]
 
 if estimated.empty:

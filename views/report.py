@@ -11,6 +11,7 @@ from backcare.reports import (
     report_file_name,
     report_inputs,
 )
+from backcare.store import first_checkin_date
 
 st.title("Report for your doctor")
 st.caption(
@@ -18,14 +19,14 @@ st.caption(
     "choose. It is made on this computer; nothing is sent anywhere."
 )
 ui.warm_report_engines()
-checkins = ui.checkins()
-if checkins.empty:
+first = first_checkin_date(ui.get_store())
+if first is None:
     st.info(
         "Log your pain for a few days first: the report summarises your check-ins and sessions.", icon="📝"
     )
     st.stop()
 
-start, end, _ = ui.range_and_filter(checkins["date"].min().date(), with_types=False)
+start, end, _ = ui.range_and_filter(first, with_types=False)
 name = st.text_input("Your name on the report (optional)", key="report_name", max_chars=80)
 chosen = st.multiselect(
     "Pages after the summary",
@@ -35,7 +36,7 @@ chosen = st.multiselect(
     key="report_sections",
 )
 options = ReportOptions(start, end, name.strip(), frozenset(chosen))
-inputs = ui.memo("report_inputs", lambda: report_inputs(ui.get_store()))
+inputs = ui.memo("report_inputs", lambda: report_inputs(ui.get_store(), start=start, end=end), start, end)
 content = ui.memo("report_content", lambda: build_content(inputs, options), options)
 
 with st.container(border=True):
@@ -54,16 +55,26 @@ with st.container(border=True):
             hide_index=True, width="stretch",
         )  # fmt: skip
 
-st.download_button(
-    "Download the PDF report",
-    data=lambda: render_pdf(content, inputs.checkins, inputs.sessions),
-    file_name=report_file_name(start, end),
-    mime="application/pdf",
-    type="primary",
-    icon="📄",
-    key="report_pdf",
-    on_click="ignore",
-)
+made_for = (str(ui.active_db_path()), ui.revision(), options)
+if st.button("Make the PDF report", type="primary", icon="📄", key="report_make"):
+    bar = st.progress(0.0, text="Making the PDF report…")
+    pdf = render_pdf(
+        content, inputs.checkins, inputs.sessions,
+        progress=lambda done, total: bar.progress(done / total, text=f"Making the PDF report… step {done} of {total}"),
+    )  # fmt: skip
+    bar.empty()
+    st.session_state["_report_pdf"] = (made_for, pdf)
+made = st.session_state.get("_report_pdf")
+if made is not None and made[0] == made_for:  # the PDF of exactly what the preview shows
+    st.download_button(
+        "Download the PDF report",
+        data=made[1],
+        file_name=report_file_name(start, end),
+        mime="application/pdf",
+        icon="⬇️",
+        key="report_pdf",
+        on_click="ignore",
+    )
 st.caption(
     "The report says what your diary shows. Associations are not causes, and it is not a diagnosis: "
     "your doctor or physiotherapist will put it in context."

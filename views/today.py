@@ -8,7 +8,6 @@ from backcare import charts, questionnaires, ui
 from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES, checkin_from_input
 from backcare.store import (
     get_checkin,
-    last_answer_dates,
     last_pain,
     save_checkin,
     save_global_impression,
@@ -34,7 +33,7 @@ if ui.is_empty() and not st.session_state.get(ui.DEMO_KEY):
             st.rerun()
 
 today = date.today()
-answered = last_answer_dates(ui.get_store())
+answered = ui.answer_dates()
 if answered["screening"] is None and not st.session_state.get(ui.DEMO_KEY):
     with st.expander("Before you go on: a one-minute safety check", expanded=True, icon="🩺"):
         st.caption(
@@ -130,9 +129,9 @@ if submitted:
             ui.flash(f"{verb}: pain {checkin.pain}/10 for {ui.format_day(checkin.date)}.")
             st.rerun()
 
-recent = ui.checkins()
+recent = ui.checkins(day - timedelta(days=6), day)
 if len(recent):
-    st.altair_chart(charts.week_glance(recent, day), width="stretch")
+    ui.chart(lambda: charts.week_glance(recent, day), "week glance", inputs=(recent[["date", "pain"]], day))
 
 if questionnaires.peg_due(answered["peg"], today) and not ui.is_empty():
     st.subheader("Weekly check-in")

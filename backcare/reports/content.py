@@ -27,6 +27,9 @@ SECTIONS = {
 }
 
 
+DETAIL_DAYS = 366
+
+
 @dataclass(frozen=True)
 class ReportOptions:
     """The person's choices on the Report page."""
@@ -68,6 +71,7 @@ class ReportContent:
     notes: list[dict[str, Any]]
     daily: list[dict[str, Any]]
     type_names: dict[str, str]
+    detail_from: date | None = None  # notes and day grid start here when the range is longer
 
     @property
     def code_legend(self) -> str:
@@ -205,9 +209,13 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
                  "periods": [{"number": int(p["number"]), "arm": p["arm"], "mean": _fmt(p["mean_pain"]),
                               "days": int(p["days_logged"])} for p in result.periods.to_dict("records")]}
             )  # fmt: skip
+    # Notes and the day grid cover at most the last DETAIL_DAYS of the range: ten years of them
+    # would be 35 pages that take WeasyPrint 10 s to typeset; the summary and charts cover it all.
+    detail_from = options.end - timedelta(days=DETAIL_DAYS - 1) if days > DETAIL_DAYS else None
+    recent = analysis.in_range(checkins, detail_from, None) if detail_from else checkins
     notes = []
-    if "notes" in options.sections and len(checkins):
-        with_text = checkins[checkins["medication"].notna() | checkins["notes"].notna()]
+    if "notes" in options.sections and len(recent):
+        with_text = recent[recent["medication"].notna() | recent["notes"].notna()]
         notes = [
             {
                 "date": f"{r['date']:%d %b %Y}",
@@ -216,7 +224,8 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
             }
             for r in with_text.to_dict("records")
         ]
-    daily = _day_grid(checkins, sessions, names) if "daily" in options.sections and len(checkins) else []
+    recent_sessions = analysis.in_range(sessions, detail_from, None) if detail_from else sessions
+    daily = _day_grid(recent, recent_sessions, names) if "daily" in options.sections and len(recent) else []
     flags = [
         f
         for f in inputs.red_flags
@@ -238,4 +247,5 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
         notes=notes,
         daily=daily,
         type_names=names,
+        detail_from=detail_from,
     )

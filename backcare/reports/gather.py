@@ -21,9 +21,14 @@ from backcare.store import (
 )
 
 
-def report_inputs(store: Store, today: date | None = None) -> ReportInputs:
-    """Frames and lists for build_content: check-ins, sessions, PEG, red flags, finished experiments."""
-    checkins, sessions = checkins_frame(store), sessions_frame(store)
+def report_inputs(
+    store: Store, today: date | None = None, *, start: date | None = None, end: date | None = None
+) -> ReportInputs:
+    """Frames and lists for build_content: check-ins, sessions, PEG, red flags, finished experiments.
+
+    With ``start``/``end`` only the check-ins and sessions of that range are read (a report covers
+    one range); each finished experiment's result is computed from the days of its own plan."""
+    checkins, sessions = checkins_frame(store, start, end), sessions_frame(store, start, end)
     flags = [
         {**row, "answers": labels(json.loads(row["answers"]))}
         for row in red_flag_frame(store).to_dict("records")
@@ -32,9 +37,8 @@ def report_inputs(store: Store, today: date | None = None) -> ReportInputs:
     for row in experiments_frame(store).to_dict("records"):
         if row["status"] in ("completed", "stopped"):
             plan = ExperimentPlan.from_json(row["plan_json"])
-            experiments.append(
-                (plan, experiment_result(plan, checkins, sessions, today=today), row["status"])
-            )
+            days = checkins_frame(store, plan.start, plan.end), sessions_frame(store, plan.start, plan.end)
+            experiments.append((plan, experiment_result(plan, *days, today=today), row["status"]))
     return ReportInputs(
         checkins,
         sessions,

@@ -1,8 +1,13 @@
-"""Render the doctor report: Jinja2 HTML (autoescaped) with vector SVG charts, printed by WeasyPrint."""
+"""Render the doctor report: Jinja2 HTML (autoescaped) with PNG charts (2x), printed by WeasyPrint.
+
+Charts go in as PNG, not SVG: WeasyPrint turned the two vector charts into PDF drawing operators
+one SVG node at a time, about 0.5 s of a one-year report (benchmarks/bench_report.py); a 2x PNG
+prints sharp at the report's size. ``render_pdf`` reports progress(done, total) after each step."""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -15,13 +20,22 @@ from backcare.reports.content import ReportContent
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True), trim_blocks=True)
 
 
-def _svg_uri(chart: Any) -> str:
-    svg = chart_export.to_svg(chart)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+Progress = Callable[[int, int], None]
+STEPS = 4  # pain chart, minutes chart, layout, PDF
 
 
-def report_charts(content: ReportContent, checkins: Any, sessions: Any) -> dict[str, str]:
-    """The pain-over-time and weekly-minutes charts as SVG data URIs (empty when there is no data)."""
+def _png_uri(chart: Any) -> str:
+    return "data:image/png;base64," + base64.b64encode(chart_export.to_png(chart)).decode()
+
+
+def _no_progress(done: int, total: int) -> None:
+    """The default progress callback: report nothing."""
+
+
+def report_charts(
+    content: ReportContent, checkins: Any, sessions: Any, progress: Progress = _no_progress
+) -> dict[str, str]:
+    """The pain-over-time and weekly-minutes charts as PNG data URIs (empty when there is no data)."""
     start, end = content.options.start, content.options.end
     out: dict[str, str] = {}
     in_checkins = analysis.in_range(checkins, start, end)
@@ -30,12 +44,14 @@ def report_charts(content: ReportContent, checkins: Any, sessions: Any) -> dict[
         series, resolution = analysis.pain_series(checkins, start, end)
         baseline = content.change.baseline_mean if content.change else None
         chart = charts.pain_trend(series, in_sessions, content.type_names, baseline, resolution, height=160)
-        out["pain"] = _svg_uri(chart.properties(width=640))
+        out["pain"] = _png_uri(chart.properties(width=640))
+    progress(1, STEPS)
     if len(in_sessions):
         weekly = charts.weekly_minutes_chart(
             analysis.weekly_minutes(in_sessions, start, end), content.type_names
         )
-        out["minutes"] = _svg_uri(weekly.properties(width=640, height=150))
+        out["minutes"] = _png_uri(weekly.properties(width=640, height=150))
+    progress(2, STEPS)
     return out
 
 
@@ -54,13 +70,22 @@ def render_html(content: ReportContent, chart_uris: dict[str, str], generated: d
 
 
 def render_pdf(
-    content: ReportContent, checkins: Any, sessions: Any, generated: datetime | None = None
+    content: ReportContent,
+    checkins: Any,
+    sessions: Any,
+    generated: datetime | None = None,
+    progress: Progress = _no_progress,
 ) -> bytes:
-    """The finished PDF as bytes."""
+    """The finished PDF as bytes; ``progress(done, total)`` is called as each of its STEPS ends."""
     from weasyprint import HTML
 
-    html = render_html(content, report_charts(content, checkins, sessions), generated)
-    return bytes(HTML(string=html, base_url=None).write_pdf())
+    progress(0, STEPS)
+    html = render_html(content, report_charts(content, checkins, sessions, progress), generated)
+    document = HTML(string=html, base_url=None).render()
+    progress(3, STEPS)
+    pdf = bytes(document.write_pdf())
+    progress(4, STEPS)
+    return pdf
 
 
 def report_file_name(start: date, end: date) -> str:
@@ -74,5 +99,5 @@ def warm_up() -> None:
     import pandas as pd
     from weasyprint import HTML
 
-    chart_export.to_svg(alt.Chart(pd.DataFrame({"x": [0, 1]})).mark_line().encode(x="x:Q", y="x:Q"))
+    chart_export.to_png(alt.Chart(pd.DataFrame({"x": [0, 1]})).mark_line().encode(x="x:Q", y="x:Q"))
     HTML(string="<p>backcare</p>").write_pdf()

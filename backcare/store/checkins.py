@@ -98,9 +98,15 @@ def checkins_frame(store: Store, start: date | None = None, end: date | None = N
     df = store.frame(sql, [(start or date.min).isoformat(), (end or date.max).isoformat()])
     df["date"] = pd.to_datetime(df["date"])
     for col in ("locations", "qualities"):
-        df[col] = df[col].map(json.loads) if len(df) else pd.Series([], dtype=object)
+        df[col] = _json_lists(df[col]) if len(df) else pd.Series([], dtype=object)
     df["flare"] = df["flare"].astype(bool)
     return with_nullable_ints(df, ["pain", "worst_pain", "stiffness", "sleep_quality", "stress"])
+
+
+def _json_lists(column: pd.Series) -> pd.Series:
+    """Decode a column of JSON lists: each distinct text once (few across years), a fresh list per row."""
+    decoded = {text: json.loads(text) for text in column.unique()}
+    return column.map(lambda text: list(decoded[text]))
 
 
 def count_own_entries(store: Store) -> int:
@@ -116,6 +122,12 @@ def count_own_entries(store: Store) -> int:
 def count_entries(store: Store) -> int:
     """How many check-ins and sessions the database holds."""
     return int(store.value("SELECT (SELECT count(*) FROM checkins) + (SELECT count(*) FROM sessions)"))
+
+
+def first_checkin_date(store: Store) -> date | None:
+    """Date of the earliest check-in, or None when there is none (an index look-up)."""
+    value = store.value("SELECT min(date) FROM checkins")
+    return None if value is None else date.fromisoformat(value)
 
 
 def last_pain(store: Store, before: date | None = None) -> int | None:

@@ -32,6 +32,9 @@ def test_download_the_pdf_report(browser, make_app, tmp_path, offsite_requests):
     page.wait_for_timeout(1000)  # the status widget appears only after a short delay
     wait_idle(page)
     page.screenshot(path=str(ROOT / "docs" / "screenshots" / "report.png"), full_page=True)
+    page.get_by_role("button", name="Make the PDF report").click()
+    expect(page.get_by_role("button", name="Download the PDF report")).to_be_visible(timeout=30000)
+    wait_idle(page)
     download = None
     for _ in range(3):  # a click that lands during a rerun is dropped by the browser; try again
         try:

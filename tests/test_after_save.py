@@ -1,0 +1,150 @@
+"""Pages after a save: range-bounded loaders, charts cached by their input data, the report's
+progress callback and bounded detail. Correctness of the speed work, not timings (see benchmarks/)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pytest
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from backcare import analysis, demo, ui
+from backcare.models import checkin_from_input, session_from_input
+from backcare.reports import ReportOptions, build_content, render_pdf, report_inputs
+from backcare.reports.content import DETAIL_DAYS
+from backcare.store import (
+    Store,
+    add_session,
+    checkins_frame,
+    first_checkin_date,
+    save_checkin,
+    sessions_frame,
+)
+from tests.conftest import APP
+
+
+def open_page(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(name).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_titled(at: AppTest, title: str) -> Any:
+    for element in at.get("vega_lite_chart"):
+        text = json.loads(element.proto.spec).get("title")
+        if (text if isinstance(text, str) else (text or {}).get("text")) == title:
+            return element
+    raise AssertionError(f"no chart titled {title!r}")
+
+
+def values(element: Any) -> list[dict[str, Any]]:
+    """Every data row Streamlit sent with a chart (its datasets travel as Arrow, beside the spec)."""
+    frames = [dataframe_util.convert_arrow_bytes_to_pandas_df(d.data.data) for d in element.proto.datasets]
+    return [row for frame in frames for row in frame.to_dict("records")]
+
+
+def test_dashboard_charts_follow_a_save_from_another_connection(db_path):
+    """Charts whose data changed are redrawn after a write from another tab; the others are kept."""
+    today = date.today()
+    with Store(db_path) as store:
+        demo.write_demo(store, 60, 2)
+    at = open_page("views/dashboard.py")
+    minutes_before = values(chart_titled(at, "Weekly minutes by exercise type"))
+    with Store(db_path) as other:  # another tab or the CLI
+        save_checkin(other, checkin_from_input(date=today, pain=9))
+    at.run()
+    pain_rows = [r for r in values(chart_titled(at, "Pain over time")) if "pain" in r]
+    assert any(r["pain"] == 9 and str(r["date"]).startswith(today.isoformat()) for r in pain_rows)
+    assert values(chart_titled(at, "Weekly minutes by exercise type")) == minutes_before
+    with Store(db_path) as other:
+        add_session(other, session_from_input(date=today, exercise_type="cycling", duration_min=123))
+    at.run()
+    minutes_after = values(chart_titled(at, "Weekly minutes by exercise type"))
+    assert minutes_after != minutes_before
+    assert sum(r["minutes"] for r in minutes_after) == sum(r["minutes"] for r in minutes_before) + 123
+
+
+def test_dashboard_headline_uses_the_days_before_a_short_range(db_path):
+    """The range loader reaches back two weeks for 'last 7 days vs the 7 before' on any range."""
+    today = date.today()
+    with Store(db_path) as store:
+        for back in range(14):
+            save_checkin(
+                store, checkin_from_input(date=today - timedelta(days=back), pain=2 if back < 7 else 6)
+            )
+    at = open_page("views/dashboard.py")
+    at.selectbox(key="range_preset").set_value("Last 4 weeks").run()
+    metric = next(m for m in at.metric if m.label == "Pain, last 7 days")
+    assert metric.value == "2.0" and metric.delta == "-4.0"
+
+
+def test_insights_details_are_the_profiles_next_day_rows(db_path):
+    """Insights runs the regression three times, not four: its next-day details must equal the engine's."""
+    with Store(db_path) as store:
+        demo.write_demo(store, 200, 4)
+        checkins, sessions = checkins_frame(store), sessions_frame(store)
+    at = open_page("views/insights.py")
+    details, profile = ui.insights_effects()
+    expected = analysis.effect_details(checkins, sessions)
+    assert details.round(9).equals(expected.reset_index(drop=True).round(9))
+    assert sorted(profile["lag"].unique()) == [0, 1, 2]
+    assert not at.exception
+
+
+def test_render_pdf_reports_progress_to_the_end(store):
+    demo.write_demo(store, 60, 3)
+    end = date.today()
+    inputs = report_inputs(store, start=end - timedelta(days=59), end=end)
+    content = build_content(inputs, ReportOptions(end - timedelta(days=59), end))
+    calls: list[tuple[int, int]] = []
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions, progress=lambda d, t: calls.append((d, t)))
+    assert pdf[:4] == b"%PDF"
+    assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 2
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert b"/DCTDecode" not in pdf and b"/Subtype /Image" in pdf  # charts embedded as images
+
+
+def test_report_inputs_read_only_the_range(store):
+    demo.write_demo(store, 400, 3)
+    end = date.today()
+    start = end - timedelta(days=29)
+    inputs = report_inputs(store, start=start, end=end)
+    assert inputs.checkins["date"].min().date() >= start
+    assert inputs.sessions["date"].min().date() >= start
+    assert first_checkin_date(store) < start
+
+
+@pytest.mark.parametrize("days", [365, 3650])
+def test_long_reports_keep_notes_and_grid_to_the_last_year(store, days):
+    demo.write_demo(store, days, 3)
+    end = date.today()
+    start = end - timedelta(days=days - 1)
+    content = build_content(report_inputs(store, start=start, end=end), ReportOptions(start, end))
+    assert len(content.daily) <= DETAIL_DAYS // 7 + 2
+    if days > DETAIL_DAYS:
+        assert content.detail_from == end - timedelta(days=DETAIL_DAYS - 1)
+        oldest = min(datetime.strptime(r["date"], "%d %b %Y").date() for r in content.notes)
+        assert oldest >= content.detail_from
+        assert content.days_in_range == days  # the summary still covers the whole range
+    else:
+        assert content.detail_from is None
+
+
+def test_report_page_makes_the_pdf_with_progress_then_offers_it(db_path):
+    with Store(db_path) as store:
+        demo.write_demo(store, 90, 5)
+    at = open_page("views/report.py")
+    assert not [b for b in at.get("download_button")]
+    at.button(key="report_make").click().run()
+    assert not at.exception, at.exception
+    made = at.session_state["_report_pdf"]
+    assert made[1][:4] == b"%PDF"
+    assert len(at.get("download_button")) == 1
+    with Store(db_path) as other:  # a save makes the PDF stale: no download of old data
+        save_checkin(other, checkin_from_input(date=date.today(), pain=1))
+    at.run()
+    assert not at.get("download_button")
