@@ -7,7 +7,8 @@ from pathlib import Path
 
 from backcare.errors import ImportFormatError
 from backcare.importers.apple_health import read_apple_health
-from backcare.importers.strength_csv import read_hevy, read_strong
+from backcare.importers.hevy import read_hevy
+from backcare.importers.strong import read_strong
 from backcare.records import ImportBatch, ImportSummary, SymptomRecord
 
 KINDS = {
@@ -15,7 +16,16 @@ KINDS = {
     "strong": "Strong (CSV)",
     "hevy": "Hevy (CSV)",
 }
-MAX_CSV_BYTES = 200 * 1024 * 1024
+MAX_CSV_BYTES = 2 * 1024 * 1024 * 1024  # read as a stream; the bound only refuses what cannot be an export
+
+
+def check_source(kind: str, path: Path, display_name: str | None = None) -> None:
+    """Refuse a missing file or an unknown kind before anything (a diary file included) is opened."""
+    name = display_name or path.name
+    if kind not in KINDS:
+        raise ImportFormatError(f"Unknown import kind '{kind}'; use one of: {', '.join(KINDS)}.")
+    if not path.is_file():
+        raise ImportFormatError(f"{name}: no such file.")
 
 
 def read_export(
@@ -29,18 +39,14 @@ def read_export(
 ) -> ImportBatch:
     """Read a file of the given kind ('apple-health', 'strong', 'hevy') into a batch, or raise ImportFormatError."""
     name = display_name or path.name
-    if not path.is_file():
-        raise ImportFormatError(f"{name}: no such file.")
+    check_source(kind, path, name)
     if kind == "apple-health":
         return read_apple_health(path, display_name=name, progress=progress)
-    if kind not in ("strong", "hevy"):
-        raise ImportFormatError(f"Unknown import kind '{kind}'; use one of: {', '.join(KINDS)}.")
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise ImportFormatError(f"{name}: the file is larger than 200 MB; this is not a workout CSV export.")
-    data = path.read_bytes()
+        raise ImportFormatError(f"{name}: the file is larger than 2 GB; this is not a workout CSV export.")
     if kind == "strong":
-        return read_strong(data, name, unit=unit, catalogue=catalogue, progress=progress)
-    return read_hevy(data, name, catalogue=catalogue, progress=progress)
+        return read_strong(path, name, unit=unit, catalogue=catalogue, progress=progress)
+    return read_hevy(path, name, catalogue=catalogue, progress=progress)
 
 
-__all__ = ["KINDS", "ImportBatch", "ImportSummary", "SymptomRecord", "read_export"]
+__all__ = ["KINDS", "ImportBatch", "ImportSummary", "SymptomRecord", "check_source", "read_export"]

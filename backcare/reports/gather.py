@@ -17,6 +17,7 @@ from backcare.store import (
     peg_frame,
     red_flag_frame,
     sessions_frame,
+    symptom_records_frame,
     type_names,
 )
 
@@ -42,4 +43,5 @@ def report_inputs(store: Store, today: date | None = None) -> ReportInputs:
         peg_frame(store),
         cast(list[dict[str, Any]], flags),
         experiments,
+        symptom_records_frame(store),
     )
