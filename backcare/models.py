@@ -221,9 +221,10 @@ def clean_text(value: Any, label: str = "Notes", max_chars: int = NOTE_MAX_CHARS
     """Trim text, drop control characters (keeping newlines and tabs) and enforce a length limit."""
     if _is_blank(value):
         return None
-    text = "".join(
-        ch for ch in str(value) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    text = str(value)
+    if not text.isprintable():  # printable text has no control characters: nothing to drop
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = text.strip()
     if not text:
         return None
     if len(text) > max_chars:

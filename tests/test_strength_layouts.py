@@ -154,3 +154,20 @@ def test_stored_sets_keep_every_detail_and_variants_stay_distinct(store):
     assert store.value("SELECT count(*) FROM movement_sets WHERE implausible = 1 AND reps = 4500") == 1
     forgot = frame.loc[frame["source_label"] == "Forgot the timer"].iloc[0]
     assert (forgot["duration_quality"], forgot["recorded_duration_min"]) == ("unreliable", 663)
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "unit"),
+    [("strong", "strong_current.csv", None), ("strong", "strong_units_duration.csv", None),
+     ("strong", "strong_2019.csv", None), ("strong", "strong_export.csv", "kg"), ("hevy", "hevy_cardio.csv", None),
+     ("hevy", "hevy_export.csv", None), ("apple-health", "apple_health_export.xml", None)],
+)  # fmt: skip
+def test_every_imported_session_passes_the_forms_validation(kind, name, unit):
+    from dataclasses import asdict
+
+    from backcare.models import session_from_input
+
+    for session in read_export(kind, IMPORTS / name, unit=unit).complete_sessions():
+        fields = asdict(session)
+        fields["movements"] = list(session.movements)
+        assert session_from_input(**fields) == session

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from backcare.errors import ImportFormatError, ValidationError
-from backcare.models import MINUTES_MAX, SET_TYPES, MovementLog, Session, SetDetails, session_from_input
+from backcare.models import MINUTES_MAX, SET_TYPES, MovementLog, Session, SetDetails, clean_text, parse_date
 from backcare.records import ImportBatch
 
 LB_TO_KG = 0.45359237
@@ -31,7 +32,9 @@ MILE_M = 1609.344
 MAX_LINE = 1 << 20  # characters in one line of a CSV export; longer is not an export
 MAX_REPS, MAX_KG, MAX_SECONDS, MAX_METRES = 1000, 1000.0, 86400.0, 1_000_000.0
 MINUTES_PER_SET = 5  # the estimate when a file has no duration (marked estimated, never shown as real)
-_PACK = struct.Struct("<iBBddddd i")  # movement, set type, implausible, reps, kg, s, m, rpe, note
+# movement, set type, implausible, reps, kg, seconds, metres, rpe, note: 30 bytes a set (float32 keeps
+# 7 significant digits; values are rounded to 3 decimals when the set is rebuilt)
+_PACK = struct.Struct("<iBBfffffi")
 NO_NOTE = -1
 _CARDIO = (
     ("running", re.compile(r"\b(run|running|jog|jogging|sprints?)\b")),
@@ -192,7 +195,7 @@ class WorkoutBuilder:
             workout.rpe = max(workout.rpe or 0.0, rpe)
         workout.kinds[cardio_kind(row.exercise, row.seconds, row.metres) or "strength"] += 1
 
-    def _loader(self, packed: bytes) -> Callable[[], tuple[MovementLog, ...]]:
+    def _loader(self, packed: bytearray) -> Callable[[], tuple[MovementLog, ...]]:
         names = self.names_list
         notes = self.notes_list
 
@@ -209,7 +212,7 @@ class WorkoutBuilder:
             session = self._session(workout, today or date.today())
             if session is not None:
                 self.batch.sessions.append(session)
-                self.batch.set_loaders[session.source_id or ""] = self._loader(bytes(workout.packed))
+                self.batch.set_loaders[session.source_id or ""] = self._loader(workout.packed)
         self.workouts.clear()
         return self.batch
 
@@ -235,24 +238,30 @@ class WorkoutBuilder:
         ))  # fmt: skip
 
 
-def validated_session(
-    batch: ImportBatch, today: date, what: str, fields: dict[str, object]
-) -> Session | None:
-    """A Session checked by the same rules as a form and the CSV import, or None with the reason counted."""
+def validated_session(batch: ImportBatch, today: date, what: str, fields: dict[str, Any]) -> Session | None:
+    """A Session checked by the rules of the forms and the CSV import, or None with the reason counted.
+
+    The fields an importer builds itself (type key, minutes 1-600, HH:MM start, RPE 1-10, offset)
+    are valid by construction; the date and every text taken from the file go through the same
+    parse functions as a form (tests check each imported session also passes session_from_input).
+    """
     day = fields["date"]
-    if isinstance(day, date) and day > today:
+    if day > today:
         batch.skip(f"{what} dated in the future (refused, as in the forms)", day.isoformat())
         return None
     try:
-        return session_from_input(**fields)
+        parse_date(day, allow_future=True)
+        notes = clean_text(fields.get("notes"), "Notes")
+        label = clean_text(fields.get("source_label"), "Original label", 200)
     except ValidationError as exc:
         batch.skip(f"{what} with a value the diary cannot store", "; ".join(exc.problems))
         return None
+    return Session(**{**fields, "notes": notes, "source_label": label})
 
 
 def _unpack(values: tuple[float, ...], names: list[str], notes: list[str]) -> MovementLog:
     movement, set_type, implausible, reps, kg, seconds, metres, rpe, note = values
-    clean = [None if math.isnan(v) else v for v in (reps, kg, seconds, metres, rpe)]
+    clean = [None if math.isnan(v) else _exact(v) for v in (reps, kg, seconds, metres, rpe)]
     reps_v, kg_v, seconds_v, metres_v, rpe_v = clean
     whole_reps = None if reps_v is None else round(reps_v)
     return MovementLog(
@@ -266,6 +275,11 @@ def _unpack(values: tuple[float, ...], names: list[str], notes: list[str]) -> Mo
             notes=notes[int(note)] if note != NO_NOTE else None, implausible=bool(implausible),
         ),
     )  # fmt: skip
+
+
+def _exact(value: float) -> float:
+    """A float32 value back as the decimal it was written as (3 decimals, 7 significant digits)."""
+    return float(f"{value:.7g}") if abs(value) >= 1000 else round(value, 3)
 
 
 def match_movement(name: str, known: dict[str, str]) -> str:

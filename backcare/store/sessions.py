@@ -57,11 +57,22 @@ def _params(s: Session, now: str) -> dict[str, Any]:
 
 
 def _write_movements(
-    conn: sqlite3.Connection, session_id: int, s: Session, *, create_movements: bool
+    conn: sqlite3.Connection,
+    session_id: int,
+    s: Session,
+    *,
+    create_movements: bool,
+    known: dict[tuple[str, str], int] | None = None,
 ) -> None:
+    """Replace a session's movements; ``known`` caches movement ids across the sessions of one import."""
     conn.execute("DELETE FROM session_movements WHERE session_id = ?", [session_id])
+    known = {} if known is None else known
     for position, move in enumerate(s.movements):
-        mid = movement_id(conn, s.exercise_type, move.name, create=create_movements)
+        mid = known.get((s.exercise_type, move.name))
+        if mid is None:
+            mid = known[(s.exercise_type, move.name)] = movement_id(
+                conn, s.exercise_type, move.name, create=create_movements
+            )
         conn.execute(
             "INSERT INTO session_movements(session_id, movement_id, position, sets, reps, weight_kg)"
             " VALUES (?, ?, ?, ?, ?, ?)",
@@ -101,6 +112,7 @@ def add_sessions(store: Store, sessions: Iterable[Session]) -> int:
     now = now_iso()
     added = 0
     known_types: set[str] = set()
+    known_movements: dict[tuple[str, str], int] = {}
     with store.transaction() as conn:
         for session in sessions:
             if session.exercise_type not in known_types:
@@ -114,7 +126,9 @@ def add_sessions(store: Store, sessions: Iterable[Session]) -> int:
                 cursor = conn.execute(_INSERT, _params(session, now))
             added += 1
             if session.movements:
-                _write_movements(conn, int(cursor.lastrowid or 0), session, create_movements=True)
+                _write_movements(
+                    conn, int(cursor.lastrowid or 0), session, create_movements=True, known=known_movements
+                )
     return added
 
 
