@@ -287,3 +287,28 @@ def test_sets_and_details_survive_the_csv_round_trip(store, tmp_path):
             f"SELECT {columns} FROM movement_sets ORDER BY 1"
         )
         assert sorted(sessions_frame(moved)["exercise_type"]) == ["running", "strength", "swimming"]
+
+
+def test_an_export_made_before_the_new_columns_is_still_read(store):
+    import csv
+    import io
+    import zipfile
+
+    apply_batch(store, read_export("hevy", IMPORTS / "hevy_cardio.csv"))
+    older = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(export_zip(diary_tables(store)))) as src, zipfile.ZipFile(older, "w") as dst:
+        for info in src.infolist():
+            text = src.read(info).decode("utf-8-sig")
+            keep = {"sessions.csv": 14, "session_movements.csv": 6}.get(info.filename)
+            if info.filename == "symptom_records.csv":
+                continue
+            if keep:
+                rows = list(csv.reader(io.StringIO(text, newline="")))
+                out = io.StringIO()
+                csv.writer(out, lineterminator="\r\n").writerows(row[:keep] for row in rows)
+                text = out.getvalue()
+            dst.writestr(info.filename, text.encode("utf-8-sig"))
+    diary = read_csv_zip(older.getvalue(), "older.zip")
+    assert len(diary.sessions) == 3 and not diary.symptoms
+    assert {s.duration_quality for s in diary.sessions} == {"recorded"}
+    assert all(m.details is None for s in diary.sessions for m in s.movements)

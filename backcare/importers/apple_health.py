@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -117,13 +118,15 @@ def _offset(moment: datetime) -> str | None:
     if delta is None:
         return None
     minutes = int(delta.total_seconds() // 60)
-    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return sys.intern(f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
 
 
 def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session | None:
     """A Session for one <Workout>, or None with the reason counted in the batch."""
     raw_type = el.get("workoutActivityType", "")
-    label = raw_type.removeprefix("HKWorkoutActivityType") or "Unknown"
+    label = sys.intern(
+        raw_type.removeprefix("HKWorkoutActivityType") or "Unknown"
+    )  # a few kinds, many workouts
     start = _parse_time(el.get("startDate"), "startDate")
     end = _parse_time(el.get("endDate"), "endDate")
     duration = _number(el.get("duration"))
@@ -153,7 +156,7 @@ def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session
     note = " · ".join(x for x in [*details, source_name] if x)
     key = "|".join([raw_type, source_name, el.get("startDate", ""), el.get("endDate", "")])
     return validated_session(batch, today, "workouts", dict(
-        date=start.date(), start_time=start.strftime("%H:%M"), exercise_type=ACTIVITY_TYPES.get(label, "other"),
+        date=start.date(), start_time=sys.intern(start.strftime("%H:%M")), exercise_type=ACTIVITY_TYPES.get(label, "other"),
         duration_min=MINUTES_MAX if quality == "unreliable" else max(1, round(minutes)),
         notes=f"Apple Health: {note}"[:2000] if note else "Apple Health", source=SOURCE,
         source_id=hashlib.sha1(key.encode()).hexdigest(), source_label=label, duration_quality=quality,

@@ -1,6 +1,7 @@
 """What Strong and Hevy share: streaming CSV rows, numbers, set types, and workouts built from sets.
 
-Sets are kept packed (about 50 bytes each) until the batch is written, so a million-row export
+Sets are kept packed (30 bytes each, compressed once their workout's rows end) until the batch is
+written, so a million-row export
 stays within tens of megabytes; each session's movements are rebuilt only while it is written.
 Durations are used as the file records them; a file without durations gets an estimate that is
 marked ``estimated``, and a timer that ran over 10 hours is kept with its sets and marked
@@ -16,6 +17,7 @@ import io
 import math
 import re
 import struct
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -117,7 +119,19 @@ class Workout:
     title: str
     seconds: float | None  # the duration the file records (None: the file has none)
     notes: str
-    packed: bytearray = field(default_factory=bytearray)
+    packed: bytearray = field(default_factory=bytearray)  # sets of the workout being read
+    compressed: bytes = b""  # earlier sets, zlib-compressed once the rows moved on to another workout
+
+    def close(self) -> None:
+        """Compress the sets read so far (rows of one workout usually come together)."""
+        if self.packed:
+            self.compressed = zlib.compress(self.sets_bytes(), 1)
+            self.packed = bytearray()
+
+    def sets_bytes(self) -> bytes:
+        """Every packed set of this workout."""
+        return (zlib.decompress(self.compressed) if self.compressed else b"") + bytes(self.packed)
+
     sets: int = 0
     rpe: float | None = None
     kinds: Counter[str] = field(default_factory=Counter)
@@ -145,6 +159,7 @@ class WorkoutBuilder:
         self.batch = batch
         self.known = {m.casefold(): m for m in catalogue}
         self.workouts: dict[object, Workout] = {}
+        self.current: Workout | None = None
         self.names: dict[str, int] = {}
         self.notes: dict[str, int] = {}
 
@@ -167,6 +182,10 @@ class WorkoutBuilder:
         workout = self.workouts.get(key)
         if workout is None:
             workout = self.workouts[key] = Workout(*workout_fields)
+        if workout is not self.current:
+            if self.current is not None:
+                self.current.close()
+            self.current = workout
         movement = self._index(self.names, match_movement(row.exercise, self.known))
         note = self._index(self.notes, row.note[:2000]) if row.note else NO_NOTE
         if (movement, note) == workout.last_note and note != NO_NOTE:
@@ -195,11 +214,12 @@ class WorkoutBuilder:
             workout.rpe = max(workout.rpe or 0.0, rpe)
         workout.kinds[cardio_kind(row.exercise, row.seconds, row.metres) or "strength"] += 1
 
-    def _loader(self, packed: bytearray) -> Callable[[], tuple[MovementLog, ...]]:
+    def _loader(self, compressed: bytes) -> Callable[[], tuple[MovementLog, ...]]:
         names = self.names_list
         notes = self.notes_list
 
         def load() -> tuple[MovementLog, ...]:
+            packed = zlib.decompress(compressed)
             return tuple(_unpack(values, names, notes) for values in _PACK.iter_unpack(packed))
 
         return load
@@ -212,7 +232,8 @@ class WorkoutBuilder:
             session = self._session(workout, today or date.today())
             if session is not None:
                 self.batch.sessions.append(session)
-                self.batch.set_loaders[session.source_id or ""] = self._loader(workout.packed)
+                workout.close()
+                self.batch.set_loaders[session.source_id or ""] = self._loader(workout.compressed)
         self.workouts.clear()
         return self.batch
 
