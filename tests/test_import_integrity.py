@@ -296,7 +296,10 @@ def test_an_export_made_before_the_new_columns_is_still_read(store):
 
     apply_batch(store, read_export("hevy", IMPORTS / "hevy_cardio.csv"))
     older = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(export_zip(diary_tables(store)))) as src, zipfile.ZipFile(older, "w") as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(export_zip(diary_tables(store)))) as src,
+        zipfile.ZipFile(older, "w") as dst,
+    ):
         for info in src.infolist():
             text = src.read(info).decode("utf-8-sig")
             keep = {"sessions.csv": 14, "session_movements.csv": 6}.get(info.filename)
