@@ -112,13 +112,19 @@ def _number(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
+_OFFSETS: dict[object, str | None] = {}
+
+
 def _offset(moment: datetime) -> str | None:
-    """'+HH:MM' of an aware datetime (the zone the entry was recorded in)."""
+    """'+HH:MM' of an aware datetime (the zone the entry was recorded in), worked out once per zone."""
+    if moment.tzinfo in _OFFSETS:
+        return _OFFSETS[moment.tzinfo]
     delta = moment.utcoffset()
-    if delta is None:
-        return None
-    minutes = int(delta.total_seconds() // 60)
-    return sys.intern(f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}")
+    text = None
+    if delta is not None:
+        minutes = int(delta.total_seconds() // 60)
+        text = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return _OFFSETS.setdefault(moment.tzinfo, text)
 
 
 def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session | None:
@@ -156,7 +162,7 @@ def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session
     note = " · ".join(x for x in [*details, source_name] if x)
     key = "|".join([raw_type, source_name, el.get("startDate", ""), el.get("endDate", "")])
     return validated_session(batch, today, "workouts", dict(
-        date=start.date(), start_time=sys.intern(start.strftime("%H:%M")), exercise_type=ACTIVITY_TYPES.get(label, "other"),
+        date=start.date(), start_time=sys.intern(f"{start.hour:02d}:{start.minute:02d}"), exercise_type=ACTIVITY_TYPES.get(label, "other"),
         duration_min=MINUTES_MAX if quality == "unreliable" else max(1, round(minutes)),
         notes=f"Apple Health: {note}"[:2000] if note else "Apple Health", source=SOURCE,
         source_id=hashlib.sha1(key.encode()).hexdigest(), source_label=label, duration_quality=quality,
