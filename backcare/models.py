@@ -78,6 +78,27 @@ class MovementLog:
     sets: int | None = None
     reps: int | None = None
     weight_kg: float | None = None
+    details: SetDetails | None = None  # one imported set as the other app recorded it
+
+
+@dataclass(frozen=True)
+class SetDetails:
+    """One set exactly as another app recorded it (values outside what a form accepts are kept and
+    flagged ``implausible`` rather than dropped)."""
+
+    set_type: str = "normal"  # one of SET_TYPES
+    reps: int | None = None
+    weight_kg: float | None = None
+    duration_s: float | None = None
+    distance_m: float | None = None
+    rpe: float | None = None
+    notes: str | None = None
+    implausible: bool = False
+
+
+SET_TYPES = ("normal", "warmup", "drop", "failure")
+DURATION_QUALITIES = ("recorded", "estimated", "unreliable")
+OFFSET_RE = re.compile(r"^[+-][01]\d:[0-5]\d$")
 
 
 @dataclass(frozen=True)
@@ -97,7 +118,9 @@ class Session:
     source: str = "manual"
     source_id: str | None = None
     source_label: str | None = None
-    duration_quality: str = "recorded"  # 'recorded' | 'estimated' (the source had no minutes) | 'unreliable'
+    duration_quality: str = "recorded"  # one of DURATION_QUALITIES
+    recorded_duration_min: int | None = None  # what a timer said when it could not be used
+    utc_offset: str | None = None  # "+HH:MM" of the place and time the session happened
 
 
 # ---------------------------------------------------------------------------------------------
@@ -209,9 +232,10 @@ def clean_text(value: Any, label: str = "Notes", max_chars: int = NOTE_MAX_CHARS
     """Trim text, drop control characters (keeping newlines and tabs) and enforce a length limit."""
     if _is_blank(value):
         return None
-    text = "".join(
-        ch for ch in str(value) if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")
-    ).strip()
+    text = str(value)
+    if not text.isprintable():  # printable text has no control characters: nothing to drop
+        text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    text = text.strip()
     if not text:
         return None
     if len(text) > max_chars:
@@ -358,6 +382,13 @@ def session_from_input(**raw: Any) -> Session:
         log = attempt(movement_from_input, item)
         if log is not None:
             movements.append(log)
+    quality = str(raw.get("duration_quality") or "recorded")
+    if quality not in DURATION_QUALITIES:
+        problems.append(f"Duration quality '{quality}' is not one of: {', '.join(DURATION_QUALITIES)}.")
+    offset = None if _is_blank(raw.get("utc_offset")) else str(raw.get("utc_offset")).strip()
+    if offset is not None and not OFFSET_RE.match(offset):
+        problems.append(f"UTC offset '{offset}' is not like +01:00 or -08:00.")
+    recorded = attempt(parse_int, raw.get("recorded_duration_min"), "Recorded minutes", 0, 10**9)
     if problems:
         raise ValidationError(problems)
     source_id = raw.get("source_id")
@@ -366,6 +397,9 @@ def session_from_input(**raw: Any) -> Session:
         movements=tuple(movements),
         source=str(raw.get("source") or "manual"),
         source_id=None if _is_blank(source_id) else str(source_id),
+        duration_quality=quality,
+        recorded_duration_min=recorded,
+        utc_offset=offset,
         **values,
     )
 
@@ -373,7 +407,8 @@ def session_from_input(**raw: Any) -> Session:
 def movement_from_input(item: Any) -> MovementLog:
     """Accept a movement name, a MovementLog or a mapping with name/sets/reps/weight_kg."""
     if isinstance(item, MovementLog):
-        item = {"name": item.name, "sets": item.sets, "reps": item.reps, "weight_kg": item.weight_kg}
+        item = {"name": item.name, "sets": item.sets, "reps": item.reps, "weight_kg": item.weight_kg,
+                "details": item.details}  # fmt: skip
     if isinstance(item, str):
         item = {"name": item}
     if not isinstance(item, Mapping):
@@ -386,4 +421,5 @@ def movement_from_input(item: Any) -> MovementLog:
         sets=parse_int(item.get("sets"), f"Sets of {name}", 1, 100),
         reps=parse_int(item.get("reps"), f"Reps of {name}", 0, 1000),
         weight_kg=parse_float(item.get("weight_kg"), f"Weight of {name} (kg)", 0, 1000),
+        details=item.get("details") if isinstance(item.get("details"), SetDetails) else None,
     )

@@ -10,11 +10,12 @@ import hashlib
 import json
 import random
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from backcare.models import CheckIn, Session
+from backcare.models import OFFSET_RE, TIME_RE, CheckIn, MovementLog, Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,6 +39,22 @@ class SymptomRecord:
     value: str
     source: str
     source_id: str
+    utc_offset: str | None = None
+
+    def problems(self) -> list[str]:
+        """What the diary would refuse (the same limits as its CHECK constraints and the CSV import)."""
+        found = [
+            f"{label} must be 1 to 80 characters"
+            for label, text in (("symptom", self.symptom), ("scale", self.scale), ("value", self.value))
+            if not 1 <= len(text) <= 80
+        ]
+        if self.time is not None and not TIME_RE.match(self.time):
+            found.append(f"time '{self.time}' is not HH:MM")
+        if self.utc_offset is not None and not OFFSET_RE.match(self.utc_offset):
+            found.append(f"UTC offset '{self.utc_offset}' is not like +01:00")
+        if not self.source_id:
+            found.append("source id is missing")
+        return found
 
 
 @dataclass
@@ -52,6 +69,24 @@ class ImportBatch:
     # Activity names found in a mood/symptom diary (Daylio, Bearable, Flaredown) and how many entries
     # carry each: the person maps them to exercise types before importing.
     activities: Counter[str] = field(default_factory=Counter)
+    flagged: Counter[str] = field(default_factory=Counter)  # kept as given, marked implausible
+    examples: dict[str, str] = field(default_factory=dict)  # reason -> the first example's message
+    notices: list[str] = field(default_factory=list)  # plain sentences the preview shows as they are
+    # Imported sets kept compact until they are written (a million sets fit in tens of MB):
+    # source_id -> function that rebuilds that session's movements.
+    set_loaders: dict[str, Callable[[], tuple[MovementLog, ...]]] = field(default_factory=dict)
+
+    def complete_sessions(self) -> Iterator[Session]:
+        """The sessions with their movements, rebuilt one at a time (what apply_batch writes)."""
+        for session in self.sessions:
+            loader = self.set_loaders.get(session.source_id or "")
+            yield replace(session, movements=loader()) if loader is not None else session
+
+    def skip(self, reason: str, example: str | None = None) -> None:
+        """Count one entry left out, with the first example's message for the summary."""
+        self.skipped[reason] += 1
+        if example and reason not in self.examples:
+            self.examples[reason] = example
 
     def preview(self, type_names: dict[str, str]) -> list[dict[str, object]]:
         """Per exercise type: sessions, minutes and date range (what a dry run shows), most sessions first.
@@ -59,15 +94,15 @@ class ImportBatch:
         groups: dict[str, list[Session]] = {}
         for session in self.sessions:
             groups.setdefault(session.exercise_type, []).append(session)
-        estimated = any(s.duration_quality == "estimated" for s in self.sessions)
+        not_recorded = any(s.duration_quality != "recorded" for s in self.sessions)
         rows = [
             {
                 "Exercise": type_names.get(key, key),
                 "Sessions": len(items),
-                "Minutes": sum(s.duration_min for s in items if s.duration_quality != "estimated"),
+                "Minutes": sum(s.duration_min for s in items if s.duration_quality == "recorded"),
                 **(
-                    {"Without minutes": sum(1 for s in items if s.duration_quality == "estimated")}
-                    if estimated
+                    {"Without recorded minutes": sum(1 for s in items if s.duration_quality != "recorded")}
+                    if not_recorded
                     else {}
                 ),
                 "From": min(s.date for s in items),
@@ -91,19 +126,34 @@ class ImportBatch:
             last = max(s.date for s in self.sessions)
             text += f", from {first:%d %b %Y} to {last:%d %b %Y}"
         text += "."
+        for notice in self.notices:
+            text += f" {notice}"
+        estimated = sum(1 for s in self.sessions if s.duration_quality == "estimated")
+        unreliable = sum(1 for s in self.sessions if s.duration_quality == "unreliable")
+        if estimated:
+            text += (
+                f" {estimated} session{'s have' if estimated != 1 else ' has'} no duration in the file: "
+                "the minutes stored are an estimate, marked as estimated and left out of minute totals."
+            )
+        if unreliable:
+            text += (
+                f" {unreliable} session{'s' if unreliable != 1 else ''} ran over 10 hours (a timer left running?): "
+                "kept with every set, the minutes marked unreliable and left out of minute totals."
+            )
+        if self.flagged:
+            kept = "; ".join(f"{count} {reason}" for reason, count in self.flagged.most_common())
+            text += f" Kept as recorded but flagged as implausible: {kept}."
         if any(already):
             new = len(self.sessions) - already[0] + len(self.symptoms) - already[1]
             text += (
                 f" {sum(already)} of them are already in your diary from an earlier import; {new} are new."
             )
-        estimated = sum(1 for s in self.sessions if s.duration_quality == "estimated")
-        if estimated:
-            text += (
-                f" {estimated} session{'s have' if estimated != 1 else ' has'} no minutes in the file: "
-                "the minutes stored are an estimate and marked as estimated, not recorded."
-            )
         if self.skipped:
-            reasons = "; ".join(f"{count} {reason}" for reason, count in self.skipped.most_common())
+            reasons = "; ".join(
+                f"{count} {reason}"
+                + (f" (first: {self.examples[reason]})" if reason in self.examples else "")
+                for reason, count in self.skipped.most_common()
+            )
             text += f" Skipped: {reasons}."
         return text
 
@@ -116,10 +166,16 @@ class ImportSummary:
     sessions_already_there: int
     symptoms_added: int
     symptoms_already_there: int
+    sessions_replaced: int = 0
 
     def describe(self) -> str:
         """One plain sentence for the page and the CLI."""
         text = f"Added {self.sessions_added} session{'s' if self.sessions_added != 1 else ''}"
+        if self.sessions_replaced:
+            text = (
+                f"Replaced {self.sessions_replaced} session{'s' if self.sessions_replaced != 1 else ''} "
+                f"from the earlier import of this file. {text}"
+            )
         if self.symptoms_added or self.symptoms_already_there:
             text += f" and {self.symptoms_added} back-pain record{'s' if self.symptoms_added != 1 else ''}"
         text += "."
@@ -135,11 +191,12 @@ class DiaryTables:
 
     checkins: pd.DataFrame
     sessions: pd.DataFrame
-    movements: pd.DataFrame  # session_id, position, name, sets, reps, weight_kg
+    movements: pd.DataFrame  # session_id, position, name, sets, reps, weight_kg (+ imported set details)
     type_names: dict[str, str]
     peg: pd.DataFrame
     impressions: pd.DataFrame
     red_flags: pd.DataFrame
+    symptoms: pd.DataFrame  # other apps' symptom records on their own scale (date, time, utc_offset, ...)
 
 
 @dataclass
@@ -152,12 +209,14 @@ class CsvDiary:
     peg: list[tuple[date, int, int, int]] = field(default_factory=list)
     impressions: list[tuple[date, int]] = field(default_factory=list)
     red_flags: list[tuple[date, list[str], str, str | None, str | None]] = field(default_factory=list)
+    symptoms: list[SymptomRecord] = field(default_factory=list)
 
     def describe(self) -> str:
         """What the file holds, in one sentence."""
         return (
             f"{len(self.checkins)} check-ins, {len(self.sessions)} sessions, {len(self.peg)} PEG answers, "
-            f"{len(self.impressions)} global impressions and {len(self.red_flags)} red-flag screenings"
+            f"{len(self.impressions)} global impressions, {len(self.red_flags)} red-flag screenings and "
+            f"{len(self.symptoms)} symptom records from other apps"
         )
 
 

@@ -94,20 +94,22 @@ def test_daylio_mapped_activities_become_sessions_with_honest_minutes():
         "walk": 3, "🧘 stretching": 2, "reading": 1, "yoga": 1, "friends": 1, "gaming": 1,
     }  # fmt: skip
     text = batch.describe()
-    assert "Found 6 exercise sessions" in text and "4 sessions have no minutes in the file" in text
+    assert "Found 6 exercise sessions" in text and "4 sessions have no duration in the file" in text
     assert "not imported (reading, friends, gaming)" in text
 
 
 def test_the_preview_counts_only_recorded_minutes_and_shows_sessions_without_any():
     batch = read_export("daylio", DAYLIO, mapping=DAYLIO_MAP)
     rows = {row["Exercise"]: row for row in batch.preview({"walking": "Walking", "stretching": "Stretching"})}
-    assert {name: (r["Sessions"], r["Minutes"], r["Without minutes"]) for name, r in rows.items()} == {
+    assert {
+        name: (r["Sessions"], r["Minutes"], r["Without recorded minutes"]) for name, r in rows.items()
+    } == {
         "Walking": (3, 40, 2),  # 40 recorded in a note; two placeholders are not counted as minutes
         "Stretching": (2, 15, 1),
         "yoga": (1, 0, 1),
     }
     strong = read_export("strong", IMPORTS / "strong_export.csv", unit="kg")
-    assert all("Without minutes" not in row for row in strong.preview({}))
+    assert all("Without recorded minutes" not in row for row in strong.preview({}))
 
 
 def test_daylio_without_a_mapping_imports_nothing_and_names_every_activity():

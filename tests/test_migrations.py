@@ -61,3 +61,37 @@ def test_v2_upgrades_with_timing_columns_empty_and_every_row_kept(tmp_path):
             conn.execute("UPDATE sessions SET duration_quality = 'guessed'")
         with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
             conn.execute("UPDATE checkins SET utc_offset = '5 hours'")
+
+
+def test_v3_upgrades_to_set_details_and_running_keeping_the_persons_own_running_type(tmp_path):
+    path = tmp_path / "v3.db"
+    shutil.copy(FIXTURES / "schema" / "v3.db", path)
+    counts = {"checkins": 2, "sessions": 8, "session_movements": 11, "symptom_records": 2}
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION >= 4
+        for table, count in counts.items():
+            assert store.value(f"SELECT count(*) FROM {table}") == count
+        assert (
+            store.value("PRAGMA integrity_check") == "ok" and store.value("PRAGMA foreign_key_check") is None
+        )
+        assert store.rows("SELECT key, name, builtin FROM exercise_types WHERE key IN ('running', 'rowing') ORDER BY key") == [
+            {"key": "rowing", "name": "Rowing", "builtin": 1},
+            {"key": "running", "name": "Running", "builtin": 1},
+        ]  # fmt: skip
+        assert store.value("SELECT count(*) FROM sessions WHERE exercise_type = 'running'") == 1
+        assert store.value("SELECT count(*) FROM movement_sets") == 0  # nothing invented for old imports
+        assert store.value("SELECT count(*) FROM sessions WHERE recorded_duration_min IS NULL") == 8
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO movement_sets (session_movement_id, reps) VALUES (1, 4500)"
+            )  # unflagged
+        with pytest.raises(sqlite3.IntegrityError), store.transaction() as conn:
+            conn.execute("INSERT INTO movement_sets (session_movement_id, set_type) VALUES (1, 'superset')")
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT INTO movement_sets (session_movement_id, reps, implausible) VALUES (1, 4500, 1)"
+            )
+            conn.execute(
+                "DELETE FROM sessions WHERE id = (SELECT session_id FROM session_movements WHERE id = 1)"
+            )
+        assert store.value("SELECT count(*) FROM movement_sets") == 0  # removed with its session

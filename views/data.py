@@ -75,7 +75,8 @@ kind = st.segmented_control(
 help_text = {
     "apple-health": "On your iPhone: Health app > your picture > Export All Health Data. Choose export.zip "
     "(or the export.xml inside it). Workouts and lower-back-pain records are imported; nothing else.",
-    "strong": "In Strong: Settings > Export Strong Data. Strong does not store the weight unit, so choose it below.",
+    "strong": "In Strong: Settings > Export Strong Data. Newer exports state their weight unit; older ones do "
+    "not, so choose the unit you use in Strong below (the file's own unit is always used when it has one).",
     "hevy": "In Hevy: Settings > Export & Import Data > Export workouts.",
     "bearable": "In Bearable: Settings > Export data. Lower-back and other pain symptoms are kept on Bearable's "
     "own 0-4 scale; factors you mark as exercise become sessions.",
@@ -186,6 +187,11 @@ if upload is not None:
             if len(preview):
                 st.dataframe(preview, hide_index=True, width="stretch")
             if batch.sessions or batch.symptoms:
+                replace = st.checkbox(
+                    "Replace the earlier import of this file (for example after choosing the wrong unit)",
+                    key="import_replace",
+                    help="Entries this file added before are deleted and written again from it, in one step.",
+                )
                 if st.button("Import", type="primary", key="import_confirm"):
                     bar = st.progress(0.0, text="Saving...")
                     summary = ui.attempt(
@@ -193,6 +199,7 @@ if upload is not None:
                             store,
                             batch,
                             lambda d, t: bar.progress(min(d / t, 1.0) if t else 1.0, text="Saving..."),
+                            replace=replace,
                         )
                     )
                     bar.empty()

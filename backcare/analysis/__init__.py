@@ -23,6 +23,7 @@ from backcare.analysis.trends import (
     location_counts,
     pain_change,
     pain_series,
+    recorded_minutes,
     weekly_minutes,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "location_counts",
     "pain_change",
     "pain_series",
+    "recorded_minutes",
     "weekly_minutes",
 ]

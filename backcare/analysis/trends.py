@@ -133,7 +133,7 @@ def headline(checkins: pd.DataFrame, sessions: pd.DataFrame, start: date, end: d
         days_logged=int(_dates(in_range(checkins, start, end)["date"]).nunique()) if len(checkins) else 0,
         days_in_range=(end - start).days + 1,
         sessions_this_week=len(week),
-        minutes_this_week=int(week["duration_min"].sum()) if len(week) else 0,
+        minutes_this_week=int(recorded_minutes(week).sum()) if len(week) else 0,
     )
 
 
@@ -179,17 +179,26 @@ def pain_series(checkins: pd.DataFrame, start: date, end: date) -> tuple[pd.Data
     return weekly, "weekly"
 
 
+def recorded_minutes(sessions: pd.DataFrame) -> pd.Series:
+    """Each session's minutes for minute totals: 0 where the duration is estimated or unreliable
+    (an import without durations, a timer left running), so only recorded minutes are summed."""
+    if "duration_quality" not in sessions:
+        return sessions["duration_min"]
+    recorded = sessions["duration_quality"].fillna("recorded") == "recorded"
+    return sessions["duration_min"].where(recorded, 0)
+
+
 def weekly_minutes(sessions: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
-    """Minutes and sessions per week (weeks start on Monday) and exercise type."""
+    """Recorded minutes and sessions per week (weeks start on Monday) and exercise type."""
     df = in_range(sessions, start, end)
     if df.empty:
         return pd.DataFrame(columns=["week", "exercise_type", "minutes", "sessions"])
     days = _dates(df["date"])
     week = week_start(days)
     grouped = (
-        df.assign(week=week)
+        df.assign(week=week, counted=recorded_minutes(df))
         .groupby(["week", "exercise_type"], as_index=False)
-        .agg(minutes=("duration_min", "sum"), sessions=("duration_min", "size"))
+        .agg(minutes=("counted", "sum"), sessions=("duration_min", "size"))
     )
     grouped["minutes"] = grouped["minutes"].astype(int)
     return grouped

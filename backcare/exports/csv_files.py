@@ -19,14 +19,25 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-import pandas as pd
-
-from backcare.analysis.trends import in_range
 from backcare.errors import ImportFormatError, ValidationError
-from backcare.models import checkin_from_input, parse_date, parse_int, session_from_input
-from backcare.records import CsvDiary, DiaryTables
+from backcare.importers.zips import open_member
+from backcare.models import (
+    SET_TYPES,
+    SetDetails,
+    checkin_from_input,
+    clean_text,
+    parse_date,
+    parse_float,
+    parse_int,
+    session_from_input,
+)
+from backcare.records import CsvDiary, DiaryTables, SymptomRecord
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+QUOTED = (*FORMULA_START, "'")  # a leading quote is doubled too, so '=1+1 comes back as '=1+1
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one inflated file of an export; a real diary is far smaller
+MAX_BLANK_LINES = 10_000  # blank lines in one file; more is not an export (a zip bomb of newlines)
+MAX_LINE = 1 << 20
 LIST_SEPARATOR = ";"
 
 CHECKIN_HEADER = [
@@ -36,8 +47,15 @@ CHECKIN_HEADER = [
 SESSION_HEADER = [
     "session_id", "date", "start_time", "exercise_type", "exercise_type_name", "duration_min", "effort_rpe_1_10",
     "pain_before_0_10", "pain_after_0_10", "with_instructor", "notes", "source", "source_id", "source_label",
+    "duration_quality", "recorded_duration_min", "utc_offset",
 ]  # fmt: skip
-MOVEMENT_HEADER = ["session_id", "position", "movement", "sets", "reps", "weight_kg"]
+MOVEMENT_HEADER = [
+    "session_id", "position", "movement", "sets", "reps", "weight_kg", "set_type", "set_reps", "set_weight_kg",
+    "duration_s", "distance_m", "set_rpe", "set_notes", "implausible",
+]  # fmt: skip
+SYMPTOM_HEADER = ["date", "time", "utc_offset", "symptom", "value", "scale", "source", "source_id"]
+# Columns added later: older exports without them are still read (the missing cells are empty).
+ADDED_COLUMNS = {"sessions.csv": 3, "session_movements.csv": 8}
 TYPE_HEADER = ["exercise_type", "name"]
 PEG_HEADER = [
     "date",
@@ -48,17 +66,19 @@ PEG_HEADER = [
 ]
 IMPRESSION_HEADER = ["date", "global_impression_minus3_plus3"]
 RED_FLAG_HEADER = ["date", "answers", "level", "resolved_at", "resolution"]
-FILES = {
-    "checkins.csv": CHECKIN_HEADER, "sessions.csv": SESSION_HEADER, "session_movements.csv": MOVEMENT_HEADER,
-    "exercise_types.csv": TYPE_HEADER, "peg.csv": PEG_HEADER, "global_impression.csv": IMPRESSION_HEADER,
-    "red_flags.csv": RED_FLAG_HEADER,
-}  # fmt: skip
 README = """backcare export
 ================
 Files (UTF-8, comma-separated, ISO dates YYYY-MM-DD):
 - checkins.csv: one row per day; pain on the 0-10 scale (0 = no pain, 10 = worst pain imaginable).
-- sessions.csv: one row per exercise session; duration in minutes, effort as RPE 1-10.
-- session_movements.csv: movements of each session (weight in kg), joined by session_id.
+- sessions.csv: one row per exercise session; duration in minutes, effort as RPE 1-10;
+  duration_quality says whether the minutes were recorded, estimated by backcare (the source had no
+  duration) or unreliable (a timer left running; recorded_duration_min holds what it said);
+  utc_offset is the offset from UTC where the session happened.
+- session_movements.csv: movements of each session (weight in kg), joined by session_id; imported
+  sets also carry set_type (normal, warmup, drop, failure), reps and weight as recorded, duration_s,
+  distance_m, set_rpe, set_notes and implausible (1: a value kept as recorded although implausible).
+- symptom_records.csv: symptom entries imported from other apps (Apple Health lower back pain), on
+  that app's own scale (for Apple: not present, mild, moderate, severe); never a 0-10 score.
 - exercise_types.csv: the exercise types used (key and display name).
 - peg.csv: weekly PEG-3 answers (Krebs et al. 2009); score = mean of the three items.
 - global_impression.csv: monthly global impression of change, -3 (much worse) to +3 (much better).
@@ -69,20 +89,22 @@ apostrophe so spreadsheets do not treat it as a formula.
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """Prefix text that a spreadsheet would run as a formula (or that starts with a quote) with a quote."""
+    if isinstance(value, str) and value.startswith(QUOTED):
         return "'" + value
     return value
 
 
 def restore(text: str) -> str:
     """Undo neutralise() on a cell read back from our own CSV."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+    if text.startswith("'") and text[1:].startswith(QUOTED):
         return text[1:]
     return text
 
 
 def _cell(value: Any) -> Any:
+    import pandas as pd  # only exports need pandas; reading an export back does not
+
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return ""
     if isinstance(value, pd.Timestamp):
@@ -104,6 +126,8 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
 def export_zip(tables: DiaryTables, start: date | None = None, end: date | None = None) -> bytes:
     """The zip of tidy CSV files for the date range (all dates when start/end are None)."""
 
+    from backcare.analysis.trends import in_range
+
     within = partial(in_range, start=start, end=end)
 
     checkins = within(tables.checkins)
@@ -121,10 +145,14 @@ def export_zip(tables: DiaryTables, start: date | None = None, end: date | None 
         "sessions.csv": _csv(SESSION_HEADER, (
             [r["id"], r["date"], r["start_time"], r["exercise_type"], tables.type_names.get(r["exercise_type"], ""),
              r["duration_min"], r["rpe"], r["pain_before"], r["pain_after"], bool(r["with_instructor"]), r["notes"],
-             r["source"], r["source_id"], r["source_label"]] for r in sessions.to_dict("records"))),
+             r["source"], r["source_id"], r["source_label"], r["duration_quality"], r["recorded_duration_min"],
+             r["utc_offset"]] for r in sessions.to_dict("records"))),
         "session_movements.csv": _csv(MOVEMENT_HEADER, (
-            [r["session_id"], r["position"], r["name"], r["sets"], r["reps"], r["weight_kg"]]
-            for r in movements.to_dict("records"))),
+            [r["session_id"], r["position"], r["name"], r["sets"], r["reps"], r["weight_kg"], r["set_type"],
+             r["set_reps"], r["set_weight_kg"], r["duration_s"], r["distance_m"], r["set_rpe"], r["set_notes"],
+             r["implausible"]] for r in movements.to_dict("records"))),
+        "symptom_records.csv": _csv(SYMPTOM_HEADER, (
+            [r[c] for c in SYMPTOM_HEADER] for r in within(tables.symptoms).to_dict("records"))),
         "exercise_types.csv": _csv(TYPE_HEADER, ([k, v] for k, v in tables.type_names.items())),
         "peg.csv": _csv(PEG_HEADER, (
             [r["date"], r["pain"], r["enjoyment"], r["activity"], r["score"]] for r in within(tables.peg).to_dict("records"))),
@@ -145,33 +173,93 @@ def export_zip(tables: DiaryTables, start: date | None = None, end: date | None 
 # -- import ------------------------------------------------------------------------------------
 
 
+def _bounded_lines(stream: io.TextIOWrapper, where: str) -> Iterable[str]:
+    """Lines of one file, each bounded, with too many blank lines refused (never read whole)."""
+    blank = 0
+    while line := stream.readline(MAX_LINE):
+        if len(line) >= MAX_LINE and not line.endswith("\n"):
+            raise ImportFormatError(
+                f"{where}: a line is longer than {MAX_LINE:,} characters; this is not a backcare export."
+            )
+        if not line.strip():
+            blank += 1
+            if blank > MAX_BLANK_LINES:
+                raise ImportFormatError(
+                    f"{where}: more than {MAX_BLANK_LINES:,} blank lines; this is not a backcare export."
+                )
+            continue
+        yield line
+
+
 def _read(
-    archive: zipfile.ZipFile, name: str, header: list[str], archive_name: str
-) -> list[tuple[int, dict[str, str]]]:
+    archive: zipfile.ZipFile, name: str, header: list[str], archive_name: str, *, optional: bool = False
+) -> Iterable[tuple[int, dict[str, str]]]:
+    """Stream the rows of one file of the export (bounded in size, line length and blank lines)."""
     try:
-        text = archive.read(name).decode("utf-8-sig")
+        info = archive.getinfo(name)
     except KeyError:
+        if optional:
+            return
         raise ImportFormatError(
             f"{archive_name}: {name} is missing; this is not a complete backcare CSV export."
         ) from None
-    except (UnicodeDecodeError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        raise ImportFormatError(f"{archive_name}: {name} cannot be read ({exc}).") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    if reader.fieldnames != header:
-        raise ImportFormatError(f"{archive_name}, {name}: unexpected columns; expected {', '.join(header)}.")
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise ImportFormatError(
+            f"{archive_name}: {name} would inflate to {info.file_size / 2**20:,.0f} MB; a backcare export "
+            f"file is never over {MAX_MEMBER_BYTES // 2**20} MB. Nothing was imported."
+        )
+    where = f"{archive_name}, {name}"
     try:
-        return [
-            (line, {k: restore(v or "") for k, v in row.items() if k is not None})
-            for line, row in enumerate(reader, start=2)
-        ]
+        with open_member(archive, info, archive_name) as raw:
+            reader = csv.DictReader(
+                _bounded_lines(io.TextIOWrapper(raw, encoding="utf-8-sig", newline=""), where)
+            )
+            fields = reader.fieldnames or []
+            oldest = len(header) - ADDED_COLUMNS.get(name, 0)
+            if fields != header[: len(fields)] or len(fields) < oldest:
+                raise ImportFormatError(f"{where}: unexpected columns; expected {', '.join(header)}.")
+            for line, row in enumerate(reader, start=2):
+                yield line, {k: restore(row.get(k) or "") for k in header}
     except csv.Error as exc:
-        raise ImportFormatError(f"{archive_name}, {name}, line {reader.line_num}: {exc}.") from exc
+        raise ImportFormatError(f"{where}: {exc}.") from exc
+    except (UnicodeDecodeError, zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise ImportFormatError(f"{where} cannot be read ({exc}).") from exc
 
 
 def _level(text: str) -> str:
     if text not in ("none", "urgent", "emergency"):
         raise ValueError(f"red-flag level '{text}' is not none, urgent or emergency")
     return text
+
+
+def _number(text: str, label: str) -> float | None:
+    return parse_float(text, label, 0, float("inf"))
+
+
+def _set_details(row: dict[str, str]) -> SetDetails | None:
+    """The recorded details of an imported set (None for a movement logged in the app)."""
+    if not row["set_type"]:
+        return None
+    if row["set_type"] not in SET_TYPES:
+        raise ValueError(f"set type '{row['set_type']}' is not one of {', '.join(SET_TYPES)}")
+    reps = _number(row["set_reps"], "Set reps")
+    rpe = parse_float(row["set_rpe"], "Set RPE", 0, 10)
+    return SetDetails(
+        set_type=row["set_type"], reps=None if reps is None else int(reps), weight_kg=_number(row["set_weight_kg"], "Set weight"),
+        duration_s=_number(row["duration_s"], "Set duration"), distance_m=_number(row["distance_m"], "Set distance"),
+        rpe=rpe, notes=clean_text(row["set_notes"], "Set notes"), implausible=row["implausible"] in ("1", "yes"),
+    )  # fmt: skip
+
+
+def _symptom(row: dict[str, str]) -> SymptomRecord:
+    """A symptom record read back, checked by the rules the diary stores it with."""
+    record = SymptomRecord(
+        date=parse_date(row["date"]), time=row["time"] or None, symptom=row["symptom"], scale=row["scale"],
+        value=row["value"], source=row["source"], source_id=row["source_id"], utc_offset=row["utc_offset"] or None,
+    )  # fmt: skip
+    if problems := record.problems():
+        raise ValidationError(problems)
+    return record
 
 
 def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
@@ -185,8 +273,8 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
     diary = CsvDiary()
     problems: list[str] = []
 
-    def each(name: str, header: list[str]) -> Iterable[tuple[int, dict[str, str]]]:
-        return _read(archive, name, header, archive_name)
+    def each(name: str, header: list[str], optional: bool = False) -> Iterable[tuple[int, dict[str, str]]]:
+        return _read(archive, name, header, archive_name, optional=optional)
 
     def attempt(name: str, line: int, build: Any) -> Any:
         try:
@@ -211,22 +299,19 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
             if checkin is not None:
                 diary.checkins.append(checkin)
         moves: dict[str, list[dict[str, Any]]] = {}
-        for _line, row in each("session_movements.csv", MOVEMENT_HEADER):
+        for line, row in each("session_movements.csv", MOVEMENT_HEADER):
             moves.setdefault(row["session_id"], []).append(
-                {
-                    "name": row["movement"],
-                    "sets": row["sets"],
-                    "reps": row["reps"],
-                    "weight_kg": row["weight_kg"],
-                }
-            )
+                {"name": row["movement"], "sets": row["sets"], "reps": row["reps"], "weight_kg": row["weight_kg"],
+                 "details": attempt("session_movements.csv", line, lambda row=row: _set_details(row))}
+            )  # fmt: skip
         for line, row in each("sessions.csv", SESSION_HEADER):
             session = attempt("sessions.csv", line, lambda row=row: session_from_input(
                 date=row["date"], start_time=row["start_time"] or None, exercise_type=row["exercise_type"],
                 duration_min=row["duration_min"], rpe=row["effort_rpe_1_10"], pain_before=row["pain_before_0_10"],
                 pain_after=row["pain_after_0_10"], with_instructor=row["with_instructor"] == "yes", notes=row["notes"],
                 source=row["source"] or "manual", source_id=row["source_id"] or None, source_label=row["source_label"],
-                movements=moves.get(row["session_id"], [])))  # fmt: skip
+                movements=moves.get(row["session_id"], []), duration_quality=row["duration_quality"] or "recorded",
+                recorded_duration_min=row["recorded_duration_min"], utc_offset=row["utc_offset"]))  # fmt: skip
             if session is not None:
                 diary.sessions.append(session)
         for line, row in each("peg.csv", PEG_HEADER):
@@ -248,6 +333,10 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
                 _level(row["level"]), row["resolved_at"] or None, row["resolution"] or None))  # fmt: skip
             if flag is not None:
                 diary.red_flags.append(flag)
+        for line, row in each("symptom_records.csv", SYMPTOM_HEADER, optional=True):
+            record = attempt("symptom_records.csv", line, lambda row=row: _symptom(row))
+            if record is not None:
+                diary.symptoms.append(record)
     if problems:
         shown = problems[:10] + (
             [f"... and {len(problems) - 10} more problems"] if len(problems) > 10 else []

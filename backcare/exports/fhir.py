@@ -1,6 +1,6 @@
 """FHIR R4 Bundle (type collection) built from plain dicts: pain, sessions and PEG as Observations.
 
-Codes (design notes, section 4): pain LOINC 72514-3 (0-10 numeric rating, self-reported, category
+Codes: pain LOINC 72514-3 (0-10 numeric rating, self-reported, category
 survey); exercise activity 73985-4 with a valueCodeableConcept (LOINC answer codes where one
 exists, plus backcare's own CodeSystem for every type, e.g. Pilates and yoga, which LOINC lacks);
 exercise duration 55411-3 in UCUM minutes; PEG mean score 91147-9 with the three items as text
@@ -11,14 +11,12 @@ impression under backcare's own code (it is backcare's own question).
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
-import pandas as pd
-
-from backcare.analysis.trends import in_range
 from backcare.records import DiaryTables
 
 LOINC = "http://loinc.org"
@@ -40,9 +38,12 @@ IMPRESSION_CODE = {
     "code": "global-impression",
     "display": "Global impression of change",
 }
+# Other apps' symptom entries (Apple Health lower back pain) on their own scale: backcare's own code,
+# never LOINC 72514-3, which is the 0-10 numeric rating.
+SYMPTOM_SYSTEM = "urn:backcare:fhir:CodeSystem:imported-symptom"
 LOINC_ACTIVITY_ANSWERS = {
     "walking": ("LA11834-1", "Walking"), "cycling": ("LA11837-4", "Bicycling"),
-    "swimming": ("LA11838-2", "Swimming"), "strength": ("LA11839-0", "Weights"),
+    "swimming": ("LA11838-2", "Swimming"), "strength": ("LA11839-0", "Weights"), "running": ("LA11836-6", "Running"),
 }  # fmt: skip
 
 
@@ -54,16 +55,39 @@ def _category(code: str, display: str) -> list[dict[str, Any]]:
     return [{"coding": [{"system": CATEGORY, "code": code, "display": display}]}]
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "symptom"
+
+
 def _day(value: Any) -> str:
-    return (value.date() if isinstance(value, pd.Timestamp) else value).isoformat()
+    return (value.date() if hasattr(value, "to_pydatetime") else value).isoformat()
 
 
-def _local_time(day: str, start_time: Any) -> str:
-    """FHIR dateTime: with a time it must carry a zone, so use this computer's offset on that day."""
+def _instant(day: str, start_time: Any, utc_offset: Any = None) -> str:
+    """FHIR dateTime: with a time it must carry a zone. The entry's own UTC offset (kept since it was
+    recorded) names the true instant whatever this computer's zone; only entries saved before
+    offsets were kept fall back to this computer's offset on that day."""
     if not isinstance(start_time, str) or not start_time:
         return day
+    if isinstance(utc_offset, str) and utc_offset:
+        return f"{day}T{start_time}:00{utc_offset}"
     moment = datetime.fromisoformat(f"{day}T{start_time}:00").astimezone()
     return moment.isoformat(timespec="seconds")
+
+
+def _duration_note(r: dict[Any, Any]) -> list[dict[str, str]]:
+    quality = r.get("duration_quality") or "recorded"
+    if quality == "estimated":
+        return [{"text": "Duration estimated by backcare: the source app recorded none."}]
+    if quality == "unreliable":
+        recorded = r.get("recorded_duration_min")
+        said = (
+            f" (its timer said {int(recorded)} min)"
+            if isinstance(recorded, int | float) and recorded == recorded
+            else ""
+        )
+        return [{"text": f"Duration unreliable: the source's timer ran over 10 hours{said}; value capped."}]
+    return []
 
 
 def _minutes(value: int) -> dict[str, Any]:
@@ -87,6 +111,8 @@ def build_bundle(
         patient["name"] = [{"text": name.strip()}]
     entries: list[dict[str, Any]] = [{"fullUrl": patient_url, "resource": patient}]
 
+    from backcare.analysis.trends import in_range
+
     within = partial(in_range, start=start, end=end)
 
     for r in within(tables.checkins).to_dict("records"):
@@ -94,7 +120,8 @@ def build_bundle(
         obs: dict[str, Any] = {
             "resourceType": "Observation", "status": "final", "category": _category("survey", "Survey"),
             "code": {"coding": [PAIN_CODE], "text": "Back pain, average over the day (0-10)"},
-            "subject": subject, "performer": [subject], "effectiveDateTime": day, "valueInteger": int(r["pain"]),
+            "subject": subject, "performer": [subject], "valueInteger": int(r["pain"]),
+            "effectiveDateTime": _instant(day, r.get("time"), r.get("utc_offset")),
         }  # fmt: skip
         if isinstance(r["notes"], str) and r["notes"]:
             obs["note"] = [{"text": r["notes"]}]
@@ -102,7 +129,8 @@ def build_bundle(
 
     for r in within(tables.sessions).to_dict("records"):
         day, key = _day(r["date"]), r["exercise_type"]
-        when = _local_time(day, r["start_time"])
+        when = _instant(day, r["start_time"], r.get("utc_offset"))
+        note = _duration_note(r)
         type_name = tables.type_names.get(key, key)
         coding = [{"system": BACKCARE_TYPES, "code": key, "display": type_name}]
         if key in LOINC_ACTIVITY_ANSWERS:
@@ -114,11 +142,25 @@ def build_bundle(
             "code": {"coding": [ACTIVITY_CODE]}, "subject": subject, "performer": [subject], "effectiveDateTime": when,
             "valueCodeableConcept": {"coding": coding, "text": type_name},
             "component": [{"code": {"coding": [DURATION_CODE]}, "valueQuantity": _minutes(r["duration_min"])}],
+            **({"note": note} if note else {}),
         }})  # fmt: skip
+        if note:  # an estimated or unreliable duration is not sent as a measured duration
+            continue
         entries.append({"fullUrl": _urn("duration", r["id"], day, key), "resource": {
             "resourceType": "Observation", "status": "final", "category": _category("activity", "Activity"),
             "code": {"coding": [DURATION_CODE]}, "subject": subject, "performer": [subject], "effectiveDateTime": when,
             "valueQuantity": _minutes(r["duration_min"]), "derivedFrom": [{"reference": activity_url}],
+        }})  # fmt: skip
+
+    for r in within(tables.symptoms).to_dict("records"):
+        day = _day(r["date"])
+        entries.append({"fullUrl": _urn("symptom", r["source"], r["source_id"]), "resource": {
+            "resourceType": "Observation", "status": "final", "category": _category("survey", "Survey"),
+            "code": {"coding": [{"system": SYMPTOM_SYSTEM, "code": _slug(r["symptom"]), "display": r["symptom"]}],
+                     "text": f"{r['symptom']} ({r['scale']})"},
+            "subject": subject, "effectiveDateTime": _instant(day, r["time"], r["utc_offset"]),
+            "valueCodeableConcept": {"text": r["value"]},
+            "note": [{"text": f"Recorded in {r['source']} on its own scale ({r['scale']}); not a 0-10 pain score."}],
         }})  # fmt: skip
 
     for r in within(tables.peg).to_dict("records"):

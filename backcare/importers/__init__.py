@@ -10,8 +10,9 @@ from backcare.importers.apple_health import read_apple_health
 from backcare.importers.bearable import read_bearable
 from backcare.importers.daylio import read_daylio
 from backcare.importers.flaredown import read_flaredown
+from backcare.importers.hevy import read_hevy
 from backcare.importers.manage_my_pain import read_manage_my_pain
-from backcare.importers.strength_csv import read_hevy, read_strong
+from backcare.importers.strong import read_strong
 from backcare.records import ImportBatch, ImportSummary, SymptomRecord
 
 KINDS = {
@@ -25,7 +26,16 @@ KINDS = {
 }
 DIARY_READERS = {"bearable": read_bearable, "flaredown": read_flaredown, "daylio": read_daylio}
 """Kinds whose activities the person maps to exercise types (``mapping``) before importing."""
-MAX_CSV_BYTES = 200 * 1024 * 1024
+MAX_CSV_BYTES = 2 * 1024 * 1024 * 1024  # read as a stream; the bound only refuses what cannot be an export
+
+
+def check_source(kind: str, path: Path, display_name: str | None = None) -> None:
+    """Refuse a missing file or an unknown kind before anything (a diary file included) is opened."""
+    name = display_name or path.name
+    if kind not in KINDS:
+        raise ImportFormatError(f"Unknown import kind '{kind}'; use one of: {', '.join(KINDS)}.")
+    if not path.is_file():
+        raise ImportFormatError(f"{name}: no such file.")
 
 
 def read_export(
@@ -43,22 +53,26 @@ def read_export(
     ``mapping`` (Daylio, Bearable, Flaredown): activity name -> exercise type key; activities left
     out (or mapped to "not exercise") are listed in the batch summary as not imported."""
     name = display_name or path.name
-    if not path.is_file():
-        raise ImportFormatError(f"{name}: no such file.")
+    check_source(kind, path, name)
     if kind == "apple-health":
         return read_apple_health(path, display_name=name, progress=progress)
     if kind in DIARY_READERS:
         return DIARY_READERS[kind](path, name, mapping=mapping, progress=progress)
     if kind == "manage-my-pain":
         return read_manage_my_pain(path, name, progress=progress)
-    if kind not in ("strong", "hevy"):
-        raise ImportFormatError(f"Unknown import kind '{kind}'; use one of: {', '.join(KINDS)}.")
     if path.stat().st_size > MAX_CSV_BYTES:
-        raise ImportFormatError(f"{name}: the file is larger than 200 MB; this is not a workout CSV export.")
-    data = path.read_bytes()
+        raise ImportFormatError(f"{name}: the file is larger than 2 GB; this is not a workout CSV export.")
     if kind == "strong":
-        return read_strong(data, name, unit=unit, catalogue=catalogue, progress=progress)
-    return read_hevy(data, name, catalogue=catalogue, progress=progress)
+        return read_strong(path, name, unit=unit, catalogue=catalogue, progress=progress)
+    return read_hevy(path, name, catalogue=catalogue, progress=progress)
 
 
-__all__ = ["DIARY_READERS", "KINDS", "ImportBatch", "ImportSummary", "SymptomRecord", "read_export"]
+__all__ = [
+    "DIARY_READERS",
+    "KINDS",
+    "ImportBatch",
+    "ImportSummary",
+    "SymptomRecord",
+    "check_source",
+    "read_export",
+]

@@ -1,8 +1,12 @@
 """Apple Health export (export.zip or export.xml): workouts and lower-back-pain records, streamed.
 
-How it stays fast and small on multi-gigabyte exports (docs/formats.md in the design notes):
+How it stays fast and small on multi-gigabyte exports:
 
-* The file is read in 8 MB chunks straight out of the zip (never extracted, never loaded whole).
+* The file is read in 1 MB chunks straight out of the zip (never extracted, never loaded whole);
+  one element may be at most 16 MB, so a file whose ``<Workout`` never closes is refused, not buffered.
+* Each pattern's next position is remembered, so every byte is searched once per pattern: the scan
+  is linear however dense the export (400,000 workouts, tens of thousands of back-pain records).
+* XML comments are skipped whole: a ``<Workout>`` written inside ``<!-- -->`` is not an entry.
 * Only two kinds of element matter, and they are found by byte search: ``<Workout ...>...</Workout>``
   and ``<Record ...HKCategoryTypeIdentifierLowerBackPain...>``. Each one found is parsed on its own
   by the standard XML parser, so attribute order, entities and self-closing forms are handled
@@ -10,6 +14,9 @@ How it stays fast and small on multi-gigabyte exports (docs/formats.md in the de
 * The internal DTD is never parsed, so the broken iOS 16 DTD does no harm; stray control
   characters (``\\x0b``) are removed before parsing an element.
 * The export must end with ``</HealthData>``: a cut-off file is refused as a whole.
+* Every entry is checked by the same rules as a form (no future dates, text limits), and keeps the
+  UTC offset it was recorded with; a workout whose timer ran over 10 hours is kept, its minutes
+  marked unreliable (capped at 600, the recorded minutes kept beside them).
 """
 
 from __future__ import annotations
@@ -17,25 +24,35 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
 from backcare.errors import ImportFormatError
-from backcare.models import Session
+from backcare.importers.workout_sets import validated_session
+from backcare.importers.zips import open_member
+from backcare.models import MINUTES_MAX, Session
 from backcare.records import ImportBatch, SymptomRecord, plausible_day
 
 SOURCE = "apple_health"
-CHUNK = 8 * 1024 * 1024
+CHUNK = 1024 * 1024
+MAX_ELEMENT = 16 * 1024 * 1024
+GROUP, GROUP_BYTES = (
+    256,
+    2 * 1024 * 1024,
+)  # elements parsed together, and their bytes at most  # one workout or record; a real one is a few kilobytes
 WORKOUT_OPEN = b"<Workout "
 WORKOUT_CLOSE = b"</Workout>"
 BACK_PAIN = b'"HKCategoryTypeIdentifierLowerBackPain"'
 RECORD_OPEN = b"<Record "
 RECORD_CLOSE = b"</Record>"
+COMMENT_CLOSE = b"-->"
+PATTERNS = {"workout": WORKOUT_OPEN, "pain": BACK_PAIN, "comment": b"<!--"}
 NEWLINE = b"\n"
 _CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -47,6 +64,7 @@ ACTIVITY_TYPES = {
     "Walking": "walking", "Hiking": "walking",
     "Flexibility": "stretching", "Cooldown": "stretching", "PreparationAndRecovery": "stretching",
     "Swimming": "swimming", "Cycling": "cycling", "HandCycling": "cycling",
+    "Running": "running", "Rowing": "rowing",
 }  # fmt: skip
 SEVERITY = {
     "HKCategoryValueSeverityUnspecified": "present (severity not given)",
@@ -60,9 +78,24 @@ _ENERGY = {"kcal": 1.0, "Cal": 1.0, "cal": 0.001, "kJ": 1 / 4.184, "J": 1 / 4184
 _DISTANCE = {"km": 1.0, "m": 0.001, "mi": 1.609344, "yd": 0.0009144, "ft": 0.0003048}
 
 
+_ZONES: dict[str, timezone] = {}
+_EXACT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}")
+
+
 def _parse_time(text: str | None, what: str) -> datetime:
+    """'2019-06-17 21:07:11 -0400' (the export's form; an unpadded day is tolerated), zone kept."""
     if not text:
         raise ValueError(f"{what} is missing")
+    text = text.strip()
+    if _EXACT.fullmatch(text):  # the usual form, parsed without strptime (millions of entries)
+        zone = _ZONES.get(text[20:])
+        if zone is None:
+            minutes = int(text[21:23]) * 60 + int(text[23:25])
+            zone = _ZONES.setdefault(
+                text[20:], timezone(timedelta(minutes=-minutes if text[20] == "-" else minutes))
+            )
+        return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]), int(text[14:16]),
+                        int(text[17:19]), tzinfo=zone)  # fmt: skip
     try:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M:%S %z")
     except ValueError:
@@ -79,22 +112,37 @@ def _number(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-def _workout_session(el: ET.Element) -> Session | str:
-    """A Session for one <Workout>, or the reason it is skipped."""
+_OFFSETS: dict[object, str | None] = {}
+
+
+def _offset(moment: datetime) -> str | None:
+    """'+HH:MM' of an aware datetime (the zone the entry was recorded in), worked out once per zone."""
+    if moment.tzinfo in _OFFSETS:
+        return _OFFSETS[moment.tzinfo]
+    delta = moment.utcoffset()
+    text = None
+    if delta is not None:
+        minutes = int(delta.total_seconds() // 60)
+        text = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return _OFFSETS.setdefault(moment.tzinfo, text)
+
+
+def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session | None:
+    """A Session for one <Workout>, or None with the reason counted in the batch."""
     raw_type = el.get("workoutActivityType", "")
-    label = raw_type.removeprefix("HKWorkoutActivityType") or "Unknown"
+    label = sys.intern(
+        raw_type.removeprefix("HKWorkoutActivityType") or "Unknown"
+    )  # a few kinds, many workouts
     start = _parse_time(el.get("startDate"), "startDate")
     end = _parse_time(el.get("endDate"), "endDate")
     duration = _number(el.get("duration"))
     minutes = duration * _MINUTES.get(el.get("durationUnit", "min"), 1.0) if duration is not None else None
     if minutes is None:
         minutes = (end - start).total_seconds() / 60
-    if not plausible_day(start.date()):
-        return "workouts with impossible dates"
     if minutes < 0.5:
-        return "workouts shorter than a minute"
-    if minutes > 600:
-        return "workouts longer than 10 hours"
+        batch.skip("workouts shorter than a minute")
+        return None
+    quality = "unreliable" if minutes > MINUTES_MAX else "recorded"
     energy = distance = None
     for stat in el.iter("WorkoutStatistics"):  # iOS 16+: totals live here
         kind = stat.get("type", "")
@@ -113,23 +161,20 @@ def _workout_session(el: ET.Element) -> Session | str:
     source_name = el.get("sourceName", "")
     note = " · ".join(x for x in [*details, source_name] if x)
     key = "|".join([raw_type, source_name, el.get("startDate", ""), el.get("endDate", "")])
-    return Session(
-        date=start.date(),
-        start_time=start.strftime("%H:%M"),
-        exercise_type=ACTIVITY_TYPES.get(label, "other"),
-        duration_min=max(1, round(minutes)),
-        notes=f"Apple Health: {note}"[:2000] if note else "Apple Health",
-        source=SOURCE,
-        source_id=hashlib.sha1(key.encode()).hexdigest(),
-        source_label=label,
-    )
+    return validated_session(batch, today, "workouts", dict(
+        date=start.date(), start_time=sys.intern(f"{start.hour:02d}:{start.minute:02d}"), exercise_type=ACTIVITY_TYPES.get(label, "other"),
+        duration_min=MINUTES_MAX if quality == "unreliable" else max(1, round(minutes)),
+        notes=f"Apple Health: {note}"[:2000] if note else "Apple Health", source=SOURCE,
+        source_id=hashlib.sha1(key.encode()).hexdigest(), source_label=label, duration_quality=quality,
+        recorded_duration_min=round(minutes) if quality == "unreliable" else None, utc_offset=_offset(start),
+    ))  # fmt: skip
 
 
-def _back_pain(el: ET.Element) -> SymptomRecord:
+def _back_pain(el: ET.Element, batch: ImportBatch, today: date) -> SymptomRecord | None:
     start = _parse_time(el.get("startDate"), "startDate")
     value = el.get("value", "")
     key = "|".join([el.get("sourceName", ""), el.get("startDate", ""), el.get("endDate", ""), value])
-    return SymptomRecord(
+    record = SymptomRecord(
         date=start.date(),
         time=start.strftime("%H:%M"),
         symptom="Lower back pain",
@@ -137,7 +182,16 @@ def _back_pain(el: ET.Element) -> SymptomRecord:
         value=SEVERITY.get(value, value.removeprefix("HKCategoryValueSeverity") or "unknown"),
         source=SOURCE,
         source_id=hashlib.sha1(key.encode()).hexdigest(),
+        utc_offset=_offset(start),
     )
+    if not plausible_day(record.date) or record.date > today:
+        batch.skip("back-pain records dated in the future or before 1900 (refused, as in the forms)",
+                   record.date.isoformat())  # fmt: skip
+        return None
+    if problems := record.problems():
+        batch.skip("back-pain records with a value the diary cannot store", "; ".join(problems))
+        return None
+    return record
 
 
 def _is_health_xml(head: bytes) -> bool:
@@ -151,9 +205,9 @@ def open_export(path: Path, name: str) -> tuple[IO[bytes], int, zipfile.ZipFile 
             archive = zipfile.ZipFile(path)
             for info in archive.infolist():
                 if info.filename.lower().endswith(".xml") and not info.is_dir():
-                    with archive.open(info) as probe:
+                    with open_member(archive, info, name) as probe:
                         if _is_health_xml(probe.read(4096)):
-                            return archive.open(info), info.file_size, archive
+                            return open_member(archive, info, name), info.file_size, archive
             archive.close()
             raise ImportFormatError(
                 f"{name}: this zip does not contain an Apple Health export (no export.xml with HealthData inside)."
@@ -171,7 +225,7 @@ def open_export(path: Path, name: str) -> tuple[IO[bytes], int, zipfile.ZipFile 
                 "from Health > your profile > Export All Health Data."
             )
         return path.open("rb"), path.stat().st_size, None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as exc:
         raise ImportFormatError(f"{name}: the file cannot be read as a zip or XML file ({exc}).") from exc
 
 
@@ -182,29 +236,45 @@ def _element_end(buffer: bytes, start: int, kind: str) -> int:
         return -1
     if buffer[gt - 1 : gt] == b"/":  # self-closing: <Workout .../> or <Record .../>
         return gt + 1
-    close = WORKOUT_CLOSE if kind == "workout" else RECORD_CLOSE
-    end = buffer.find(close, gt)
+    close = {"workout": WORKOUT_CLOSE, "pain": RECORD_CLOSE, "comment": COMMENT_CLOSE}[kind]
+    end = buffer.find(close, gt if kind != "comment" else start + 4)
     return end + len(close) if end != -1 else -1
 
 
-def _next_element(buffer: bytes, pos: int, floor: int) -> tuple[int, str]:
-    """Start and kind of the next workout or back-pain record at or after pos (-1 if none)."""
-    w = buffer.find(WORKOUT_OPEN, pos)
-    p = buffer.find(BACK_PAIN, pos)
+class _Finder:
+    """The next occurrence of a pattern at or after a position, remembered so that each byte of the
+    buffer is searched once per pattern (a dense export is scanned in linear time)."""
+
+    def __init__(self, buffer: bytes, pattern: bytes) -> None:
+        self.buffer, self.pattern, self.found = buffer, pattern, -2
+
+    def at_or_after(self, pos: int) -> int:
+        """Index of the next occurrence at or after pos, or -1."""
+        if self.found == -2 or (self.found != -1 and self.found < pos):
+            self.found = self.buffer.find(self.pattern, pos)
+        return self.found
+
+
+def _next_element(buffer: bytes, finders: dict[str, _Finder], pos: int, floor: int) -> tuple[int, str]:
+    """Start and kind ('workout', 'pain', 'comment') of the next element of interest (-1 if none)."""
+    w = finders["workout"].at_or_after(pos)
+    c = finders["comment"].at_or_after(pos)
+    p = finders["pain"].at_or_after(pos)
+    record = -1
     while p != -1:
         record = buffer.rfind(RECORD_OPEN, floor, p)
-        if record != -1 and (w == -1 or record < w):
-            return record, "pain"
-        if record != -1 or w != -1:
+        if record != -1:
             break
-        p = buffer.find(BACK_PAIN, p + 1)
-    return w, "workout"
+        p = finders["pain"].at_or_after(p + 1)  # the marker outside a <Record: not ours
+    found = [(i, kind) for i, kind in ((w, "workout"), (record, "pain"), (c, "comment")) if i != -1]
+    return min(found) if found else (-1, "workout")
 
 
 def _elements(
     stream: IO[bytes], total: int, name: str, progress: Callable[[int, int], None]
 ) -> Iterator[tuple[str, bytes, int]]:
-    """Yield ('workout' | 'pain', element bytes, line number) for every element of interest."""
+    """Yield ('workout' | 'pain', element bytes, line number) for every element of interest; comments
+    are skipped whole; an element longer than MAX_ELEMENT is refused (memory stays bounded)."""
     buffer = b""
     done = 0
     line = 1  # line number at buffer[mark]
@@ -218,23 +288,30 @@ def _elements(
         progress(min(done, total), total)
         at_end = not chunk
         buffer += chunk
+        finders = {k: _Finder(buffer, pattern) for k, pattern in PATTERNS.items()}
         pos = floor = 0  # search from pos; a record's start tag may begin at or after floor
         while True:
-            start, kind = _next_element(buffer, pos, floor)
+            start, kind = _next_element(buffer, finders, pos, floor)
             if start == -1:
                 break
             stop = _element_end(buffer, start, kind)
             if stop == -1:
+                where = line + buffer.count(NEWLINE, mark, start)
                 if at_end:
-                    where = line + buffer.count(NEWLINE, mark, start)
                     raise ImportFormatError(
                         f"{name}, line {where}: the export is cut off in the middle of an entry. "
                         "Export again from the Health app; nothing was imported."
                     )
+                if len(buffer) - start > MAX_ELEMENT:
+                    raise ImportFormatError(
+                        f"{name}, line {where}: an entry never ends (over {MAX_ELEMENT // 2**20} MB); "
+                        "this is not a readable Apple Health export. Nothing was imported."
+                    )
                 break
             line += buffer.count(NEWLINE, mark, start)
             mark = start
-            yield kind, buffer[start:stop], line
+            if kind != "comment":
+                yield kind, buffer[start:stop], line
             pos = floor = stop
         if at_end:
             break
@@ -250,6 +327,28 @@ def _elements(
         )
 
 
+def _parsed(group: list[tuple[str, bytes, int]], name: str) -> list[tuple[str, ET.Element, int]]:
+    """Parse a group of elements with one parser (much faster than one parser each); when the group
+    does not parse, parse them one by one to name the line of the entry at fault."""
+    try:
+        root = ET.fromstring(
+            b"<group>" + _CONTROL.sub(b"", b"".join(raw for _, raw, _ in group)) + b"</group>"
+        )
+        if len(root) == len(group):
+            return [(kind, el, line) for (kind, _, line), el in zip(group, root, strict=True)]
+    except ET.ParseError:
+        pass
+    parsed = []
+    for kind, raw, line in group:
+        try:
+            parsed.append((kind, ET.fromstring(_CONTROL.sub(b"", raw)), line))
+        except ET.ParseError as exc:
+            raise ImportFormatError(
+                f"{name}, line {line}: an entry cannot be read ({exc}). Nothing was imported."
+            ) from exc
+    return parsed
+
+
 def read_apple_health(
     path: Path,
     *,
@@ -260,26 +359,32 @@ def read_apple_health(
     name = display_name or path.name
     stream, total, archive = open_export(path, name)
     batch = ImportBatch(SOURCE, name)
-    try:
-        for kind, raw, line in _elements(stream, total, name, progress):
+    today = date.today()
+    group: list[tuple[str, bytes, int]] = []
+
+    def flush() -> None:
+        for kind, el, line in _parsed(group, name):
             try:
-                el = ET.fromstring(_CONTROL.sub(b"", raw))
                 if kind == "workout":
-                    session = _workout_session(el)
-                    if isinstance(session, str):
-                        batch.skipped[session] += 1
-                    else:
+                    if (session := _workout_session(el, batch, today)) is not None:
                         batch.sessions.append(session)
-                else:
-                    record = _back_pain(el)
-                    if plausible_day(record.date):
-                        batch.symptoms.append(record)
-                    else:
-                        batch.skipped["back-pain records with impossible dates"] += 1
-            except (ET.ParseError, ValueError) as exc:
+                elif (record := _back_pain(el, batch, today)) is not None:
+                    batch.symptoms.append(record)
+            except ValueError as exc:
                 raise ImportFormatError(
                     f"{name}, line {line}: an entry cannot be read ({exc}). Nothing was imported."
                 ) from exc
+        group.clear()
+
+    try:
+        size = 0
+        for element in _elements(stream, total, name, progress):
+            group.append(element)
+            size += len(element[1])
+            if len(group) == GROUP or size > GROUP_BYTES:
+                flush()
+                size = 0
+        flush()
     finally:
         stream.close()
         if archive is not None:

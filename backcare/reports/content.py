@@ -50,6 +50,7 @@ class ReportInputs:
     peg: pd.DataFrame
     red_flags: list[dict[str, Any]]
     experiments: list[tuple[ExperimentPlan, ExperimentResult, str]] = field(default_factory=list)
+    symptoms: pd.DataFrame | None = None  # other apps' symptom records (date, time, symptom, value, scale)
 
 
 @dataclass
@@ -72,6 +73,8 @@ class ReportContent:
     daily: list[dict[str, Any]]
     type_names: dict[str, str]
     detail_from: date | None = None  # notes and day grid start here when the range is longer
+    symptoms: list[dict[str, Any]] = field(default_factory=list)
+    estimated_sessions: int = 0
 
     @property
     def code_legend(self) -> str:
@@ -118,8 +121,10 @@ def _exposure(sessions: pd.DataFrame, options: ReportOptions, names: dict[str, s
     weeks = max(1.0, ((options.end - options.start).days + 1) / 7)
     if sessions.empty:
         return []
-    grouped = sessions.groupby("exercise_type").agg(
-        n=("duration_min", "size"), minutes=("duration_min", "sum")
+    grouped = (
+        sessions.assign(counted=analysis.recorded_minutes(sessions))
+        .groupby("exercise_type")
+        .agg(n=("duration_min", "size"), minutes=("counted", "sum"))
     )
     return [
         {
@@ -248,4 +253,22 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
         daily=daily,
         type_names=names,
         detail_from=detail_from,
+        symptoms=_symptoms(inputs.symptoms, options),
+        estimated_sessions=int((sessions.get("duration_quality", pd.Series(dtype=str)) != "recorded").sum())
+        if len(sessions) and "duration_quality" in sessions
+        else 0,
     )
+
+
+def _symptoms(frame: pd.DataFrame | None, options: ReportOptions) -> list[dict[str, Any]]:
+    """Other apps' symptom records in the range, oldest first, on their own scale."""
+    if frame is None or frame.empty:
+        return []
+    rows = analysis.in_range(frame, options.start, options.end).sort_values(
+        ["date", "time"], na_position="first"
+    )
+    return [
+        {"date": f"{pd.Timestamp(r['date']):%d %b %Y}", "time": _text(r["time"]), "symptom": r["symptom"],
+         "value": r["value"], "scale": r["scale"]}
+        for r in rows.to_dict("records")
+    ]  # fmt: skip

@@ -17,6 +17,7 @@ from backcare.store import (
     peg_frame,
     red_flag_frame,
     sessions_frame,
+    symptom_records_frame,
     type_names,
 )
 
@@ -46,4 +47,5 @@ def report_inputs(
         peg_frame(store),
         cast(list[dict[str, Any]], flags),
         experiments,
+        symptom_records_frame(store),
     )

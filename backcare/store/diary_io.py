@@ -10,12 +10,17 @@ from backcare.records import CsvDiary, DiaryTables
 from backcare.store.catalogue import type_names
 from backcare.store.checkins import checkins_frame, count_entries, save_checkins
 from backcare.store.connection import Store, now_iso
+from backcare.store.imports import add_symptom_records, symptom_records_frame
 from backcare.store.questionnaires import global_impression_frame, peg_frame, red_flag_frame
 from backcare.store.sessions import add_sessions, all_session_movements, sessions_frame
 
 
 def diary_tables(store: Store) -> DiaryTables:
     """Everything a CSV or FHIR export needs, read in one go."""
+    import pandas as pd
+
+    symptoms = symptom_records_frame(store).iloc[::-1].reset_index(drop=True)
+    symptoms["date"] = pd.to_datetime(symptoms["date"])
     return DiaryTables(
         checkins=checkins_frame(store),
         sessions=sessions_frame(store),
@@ -24,6 +29,7 @@ def diary_tables(store: Store) -> DiaryTables:
         peg=peg_frame(store),
         impressions=global_impression_frame(store),
         red_flags=red_flag_frame(store).sort_values(["date", "id"]).drop(columns="id").reset_index(drop=True),
+        symptoms=symptoms,
     )
 
 
@@ -69,3 +75,4 @@ def _write(store: Store, diary: CsvDiary, now: str) -> None:
                 for d, a, level, res_at, res in diary.red_flags
             ],
         )
+        add_symptom_records(conn, diary.symptoms)

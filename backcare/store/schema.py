@@ -203,3 +203,39 @@ def m003_timing_and_duration_quality(db: Database) -> None:
         "ALTER TABLE sessions ADD COLUMN duration_quality TEXT NOT NULL DEFAULT 'recorded' "
         "CHECK (duration_quality IN ('recorded', 'estimated', 'unreliable'))"
     )
+
+
+@migrations()
+def m004_set_details_and_cardio_types(db: Database) -> None:
+    """Per-set details of imported workouts (set type, time, distance, RPE, notes, values kept as
+    given with a flag when implausible), the minutes a timer recorded when they could not be used
+    (a forgotten timer), and the built-in types running and rowing (a person's own type with the
+    same key or name is kept and simply becomes built-in)."""
+    db.execute(
+        """CREATE TABLE movement_sets (
+            session_movement_id INTEGER PRIMARY KEY REFERENCES session_movements(id) ON DELETE CASCADE,
+            set_type TEXT NOT NULL DEFAULT 'normal' CHECK (set_type IN ('normal', 'warmup', 'drop', 'failure')),
+            reps INTEGER CHECK (reps IS NULL OR reps >= 0),
+            weight_kg REAL CHECK (weight_kg IS NULL OR weight_kg >= 0),
+            duration_s REAL CHECK (duration_s IS NULL OR duration_s >= 0),
+            distance_m REAL CHECK (distance_m IS NULL OR distance_m >= 0),
+            rpe REAL CHECK (rpe IS NULL OR rpe BETWEEN 0 AND 10),
+            notes TEXT CHECK (notes IS NULL OR length(notes) <= 2000),
+            implausible INTEGER NOT NULL DEFAULT 0 CHECK (implausible IN (0, 1)),
+            CHECK (implausible = 1 OR ((reps IS NULL OR reps <= 1000) AND (weight_kg IS NULL OR weight_kg <= 1000)
+                   AND (duration_s IS NULL OR duration_s <= 86400) AND (distance_m IS NULL OR distance_m <= 1000000)))
+        )"""
+    )
+    db.execute(
+        "ALTER TABLE sessions ADD COLUMN recorded_duration_min INTEGER "
+        "CHECK (recorded_duration_min IS NULL OR recorded_duration_min >= 0)"
+    )
+    for key, name, order in (("running", "Running", 45), ("rowing", "Rowing", 75)):
+        db.execute(
+            "UPDATE exercise_types SET builtin = 1, sort_order = ? WHERE key = ? OR lower(name) = lower(?)",
+            [order, key, name],
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO exercise_types(key, name, builtin, sort_order) VALUES (?, ?, 1, ?)",
+            [key, name, order],
+        )

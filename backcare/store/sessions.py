@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from backcare.errors import StoreError
@@ -18,15 +18,31 @@ if TYPE_CHECKING:
 SESSION_COLUMNS = [
     "id", "date", "start_time", "exercise_type", "duration_min", "rpe", "pain_before", "pain_after",
     "with_instructor", "notes", "source", "source_id", "source_label", "created_at", "updated_at",
+    "duration_quality", "recorded_duration_min", "utc_offset",
 ]  # fmt: skip
 
 _INSERT = """
 INSERT INTO sessions (date, start_time, exercise_type, duration_min, rpe, pain_before, pain_after,
-                      with_instructor, notes, source, source_id, source_label, duration_quality,
-                      created_at, updated_at)
+                      with_instructor, notes, source, source_id, source_label, created_at, updated_at,
+                      duration_quality, recorded_duration_min, utc_offset)
 VALUES (:date, :start_time, :exercise_type, :duration_min, :rpe, :pain_before, :pain_after,
-        :with_instructor, :notes, :source, :source_id, :source_label, :duration_quality, :now, :now)
+        :with_instructor, :notes, :source, :source_id, :source_label, :now, :now,
+        :duration_quality, :recorded_duration_min, :utc_offset)
 """
+# A session already imported (same source and source id) is skipped; any other constraint still fails.
+_INSERT_NEW = _INSERT + " ON CONFLICT (source, source_id) DO NOTHING"
+
+
+def local_offset(day: date, time_of_day: str | None = None) -> str:
+    """This computer's UTC offset ("+HH:MM") at that local date and time (daylight saving included)."""
+    try:
+        moment = datetime.fromisoformat(f"{day.isoformat()}T{time_of_day or '12:00'}:00").astimezone()
+    except (OverflowError, OSError, ValueError):  # a date the platform's time zone rules cannot place
+        moment = datetime.now().astimezone()
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _params(s: Session, now: str) -> dict[str, Any]:
@@ -34,22 +50,49 @@ def _params(s: Session, now: str) -> dict[str, Any]:
         "date": s.date.isoformat(), "start_time": s.start_time, "exercise_type": s.exercise_type,
         "duration_min": s.duration_min, "rpe": s.rpe, "pain_before": s.pain_before, "pain_after": s.pain_after,
         "with_instructor": int(s.with_instructor), "notes": s.notes, "source": s.source,
-        "source_id": s.source_id, "source_label": s.source_label, "duration_quality": s.duration_quality,
-        "now": now,
+        "source_id": s.source_id, "source_label": s.source_label, "now": now,
+        "duration_quality": s.duration_quality, "recorded_duration_min": s.recorded_duration_min,
+        "utc_offset": s.utc_offset or local_offset(s.date, s.start_time),
     }  # fmt: skip
 
 
 def _write_movements(
-    conn: sqlite3.Connection, session_id: int, s: Session, *, create_movements: bool
+    conn: sqlite3.Connection,
+    session_id: int,
+    s: Session,
+    *,
+    create_movements: bool,
+    known: dict[tuple[str, str], int] | None = None,
 ) -> None:
+    """Replace a session's movements; ``known`` caches movement ids across the sessions of one import."""
     conn.execute("DELETE FROM session_movements WHERE session_id = ?", [session_id])
+    known = {} if known is None else known
     for position, move in enumerate(s.movements):
-        mid = movement_id(conn, s.exercise_type, move.name, create=create_movements)
+        mid = known.get((s.exercise_type, move.name))
+        if mid is None:
+            mid = known[(s.exercise_type, move.name)] = movement_id(
+                conn, s.exercise_type, move.name, create=create_movements
+            )
         conn.execute(
             "INSERT INTO session_movements(session_id, movement_id, position, sets, reps, weight_kg)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [session_id, mid, position, move.sets, move.reps, move.weight_kg],
         )
+        if (d := move.details) is not None:
+            conn.execute(
+                "INSERT INTO movement_sets(session_movement_id, set_type, reps, weight_kg, duration_s, distance_m,"
+                " rpe, notes, implausible) VALUES (last_insert_rowid(), ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    d.set_type,
+                    d.reps,
+                    d.weight_kg,
+                    d.duration_s,
+                    d.distance_m,
+                    d.rpe,
+                    d.notes,
+                    int(d.implausible),
+                ],
+            )
 
 
 def add_session(store: Store, session: Session, *, create_movements: bool = True) -> int:
@@ -69,20 +112,23 @@ def add_sessions(store: Store, sessions: Iterable[Session]) -> int:
     now = now_iso()
     added = 0
     known_types: set[str] = set()
+    known_movements: dict[tuple[str, str], int] = {}
     with store.transaction() as conn:
         for session in sessions:
             if session.exercise_type not in known_types:
                 require_type(conn, session.exercise_type)
                 known_types.add(session.exercise_type)
             if session.source_id is not None:
-                cursor = conn.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE", 1), _params(session, now))
+                cursor = conn.execute(_INSERT_NEW, _params(session, now))
                 if cursor.rowcount == 0:
                     continue
             else:
                 cursor = conn.execute(_INSERT, _params(session, now))
             added += 1
             if session.movements:
-                _write_movements(conn, int(cursor.lastrowid or 0), session, create_movements=True)
+                _write_movements(
+                    conn, int(cursor.lastrowid or 0), session, create_movements=True, known=known_movements
+                )
     return added
 
 
@@ -135,14 +181,20 @@ def sessions_frame(store: Store, start: date | None = None, end: date | None = N
     )
     df["date"] = pd.to_datetime(df["date"])
     df["with_instructor"] = df["with_instructor"].astype(bool)
-    return with_nullable_ints(df, ["id", "duration_min", "rpe", "pain_before", "pain_after"])
+    return with_nullable_ints(
+        df, ["id", "duration_min", "rpe", "pain_before", "pain_after", "recorded_duration_min"]
+    )
 
 
 def session_movements(store: Store, session_id: int) -> list[dict[str, Any]]:
-    """Movements of one session in order, with sets, reps and weight."""
+    """Movements of one session in order, with sets, reps, weight and (imported sets) the recorded details."""
     return store.rows(
-        """SELECT mv.name, sm.sets, sm.reps, sm.weight_kg FROM session_movements sm
-           JOIN movements mv ON mv.id = sm.movement_id WHERE sm.session_id = ? ORDER BY sm.position""",
+        """SELECT mv.name, sm.sets, sm.reps, sm.weight_kg, ms.set_type, ms.reps AS set_reps,
+                  ms.weight_kg AS set_weight_kg, ms.duration_s, ms.distance_m, ms.rpe AS set_rpe,
+                  ms.notes AS set_notes, ms.implausible
+           FROM session_movements sm JOIN movements mv ON mv.id = sm.movement_id
+           LEFT JOIN movement_sets ms ON ms.session_movement_id = sm.id
+           WHERE sm.session_id = ? ORDER BY sm.position""",
         [session_id],
     )
 
@@ -155,13 +207,23 @@ def last_session_defaults(store: Store) -> tuple[str | None, int | None]:
     return rows[0]["exercise_type"], int(rows[0]["duration_min"])
 
 
+SET_DETAIL_COLUMNS = ["set_type", "set_reps", "set_weight_kg", "duration_s", "distance_m", "set_rpe", "set_notes",
+                      "implausible"]  # fmt: skip
+
+
 def all_session_movements(store: Store) -> pd.DataFrame:
-    """Every session's movements: session_id, position, name, sets, reps, weight_kg."""
+    """Every session's movements: session_id, position, name, sets, reps, weight_kg, and for imported sets
+    the details as recorded (set_type, set_reps, set_weight_kg, duration_s, distance_m, set_rpe,
+    set_notes, implausible; empty for movements logged in the app)."""
     frame = store.frame(
-        """SELECT sm.session_id, sm.position, mv.name, sm.sets, sm.reps, sm.weight_kg FROM session_movements sm
-           JOIN movements mv ON mv.id = sm.movement_id ORDER BY sm.session_id, sm.position"""
+        """SELECT sm.session_id, sm.position, mv.name, sm.sets, sm.reps, sm.weight_kg, ms.set_type,
+                  ms.reps AS set_reps, ms.weight_kg AS set_weight_kg, ms.duration_s, ms.distance_m,
+                  ms.rpe AS set_rpe, ms.notes AS set_notes, ms.implausible
+           FROM session_movements sm JOIN movements mv ON mv.id = sm.movement_id
+           LEFT JOIN movement_sets ms ON ms.session_movement_id = sm.id
+           ORDER BY sm.session_id, sm.position"""
     )
-    return with_nullable_ints(frame, ["sets", "reps"])
+    return with_nullable_ints(frame, ["sets", "reps", "set_reps", "implausible"])
 
 
 def session_rows(store: Store, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
