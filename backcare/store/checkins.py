@@ -95,7 +95,7 @@ def checkins_frame(store: Store, start: date | None = None, end: date | None = N
     import pandas as pd
 
     sql = (
-        f"SELECT {', '.join(CHECKIN_COLUMNS)}, time FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
+        f"SELECT {', '.join(CHECKIN_COLUMNS)} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
     )
     df = store.frame(sql, [(start or date.min).isoformat(), (end or date.max).isoformat()])
     df["date"] = pd.to_datetime(df["date"])
