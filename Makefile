@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
+.PHONY: run test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backcare needs Python 3.11 or newer"'
@@ -47,6 +47,10 @@ test: system-deps-test lint typecheck pytest
 # today's date fails here the day it is written, not a year later.
 test-future: system-deps-test $(VENV)/.installed-dev
 	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/e2e
+
+# Refresh the README pictures (docs/screenshots) from a year of demo data. Tests never write there.
+screenshots: system-deps-test $(VENV)/.installed-dev
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(VENV)/.installed-dev
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -8,10 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from backcare.store import Store, checkins_frame, sessions_frame
-from tests.e2e.conftest import ROOT, wait_idle, watch_requests
+from tests.e2e.conftest import wait_idle, watch_requests
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
 def set_slider(page, value: int) -> None:
@@ -22,7 +21,9 @@ def set_slider(page, value: int) -> None:
         page.keyboard.press("ArrowRight")
 
 
-def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(browser, make_app, offsite_requests):
+def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(
+    browser, make_app, tmp_path, offsite_requests
+):
     app = make_app()
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     watch_requests(page, offsite_requests)
@@ -33,8 +34,7 @@ def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(browser, make_ap
     expect(page.get_by_text(re.compile(r"Saved: pain 6/10"))).to_be_visible(timeout=15000)
     wait_idle(page)
     expect(page.get_by_test_id("stVegaLiteChart").locator("canvas, svg").first).to_be_visible(timeout=15000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "today.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "today.png"), full_page=True)
 
     page.get_by_role("link", name="Log exercise").click()
     expect(page.get_by_role("heading", name="Log an exercise session")).to_be_visible(timeout=15000)
