@@ -24,6 +24,10 @@ PAGES: dict[str, str] = {
     "settings": "Settings",
 }
 WIDTHS = {"laptop": (1280, 900), "phone": (390, 844)}
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/156.0.0.0 Mobile Safari/537.36"
+)
 MIN_PLOT_HEIGHT = 100  # px for a 0-10 (or any continuous) y axis: a smaller one cannot be read
 MIN_CHART_WIDTH = 300  # px for every chart, also on a 390 px phone
 
@@ -55,6 +59,16 @@ class Console:
 
         page.on("console", on_console)
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
+
+
+def new_page(browser: Any, width: str) -> Any:
+    """A page at a named width; "phone" is a real phone's viewport, touch and user agent."""
+    w, h = WIDTHS[width]
+    if width == "phone":
+        return browser.new_page(
+            viewport={"width": w, "height": h}, is_mobile=True, has_touch=True, user_agent=PHONE_AGENT
+        )
+    return browser.new_page(viewport={"width": w, "height": h})
 
 
 def settle(page: Any, heading: str, timeout: int = 30000) -> None:
@@ -95,7 +109,8 @@ _CHART_JS = """
   if (outside.length) problems.push(`${outside.length} marks drawn outside the chart (cut off)`);
   const titleEl = svg.querySelector('.role-title-text text');
   const title = titleEl ? titleEl.textContent : '';
-  for (const t of svg.querySelectorAll('text')) {
+  const shown = (el) => getComputedStyle(el).opacity !== '0' && el.getAttribute('opacity') !== '0';
+  for (const t of [...svg.querySelectorAll('text')].filter(shown)) {
     if (t.textContent.includes('…')) problems.push(`text cut: "${t.textContent}"`);
     if (!inside(t.getBoundingClientRect(), 5)) problems.push(`text outside the chart: "${t.textContent}"`);
   }
@@ -111,8 +126,8 @@ _CHART_JS = """
   }
   for (const axis of svg.querySelectorAll('g.role-axis[aria-label^="Y-axis"]')) {
     const label = axis.getAttribute('aria-label');
-    const grid = axis.querySelector('.role-axis-grid, .role-axis-tick, .role-axis-label');
-    const h = (grid || axis).getBoundingClientRect().height;
+    const labels = axis.querySelector('.role-axis-label');
+    const h = labels ? labels.getBoundingClientRect().height : 0;
     if (/linear|time/.test(label) && h < MIN_H) problems.push(`y axis only ${Math.round(h)} px tall`);
   }
   const description = chart.getAttribute('aria-label') || '';

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from backcare import demo
 from backcare.store import Store
@@ -26,11 +27,11 @@ def seed_year(db: Path) -> None:
 def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path, capsys, diary, width):
     app = make_app(seed_year if diary == "year" else None)
     folder = tmp_path / "screens"
-    w, h = seeing.WIDTHS[width]
+    w = seeing.WIDTHS[width][0]
     problems: list[str] = []
     charts_seen = 0
     for path, heading in seeing.PAGES.items():
-        page = browser.new_page(viewport={"width": w, "height": h})
+        page = seeing.new_page(browser, width)
         console = seeing.Console(app.url)
         console.attach(page)
         page.goto(f"{app.url}/{path}")
@@ -47,3 +48,17 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
     assert problems == [], "\n".join(problems)
     if diary == "year":
         assert charts_seen >= 10  # Today, Dashboard, Insights and Experiments really drew their charts
+
+
+def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
+    app = make_app(seed_year)
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone from the start
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    page.get_by_role("link", name="Dashboard").click()
+    seeing.settle(page, "Dashboard")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
