@@ -172,6 +172,8 @@ def test_history_delete_needs_confirmation(filled):
 def test_history_edits_and_adds_sessions(filled):
     at = app()
     at.switch_page("views/history.py").run()
+    at.session_state["history_table"] = "Exercise sessions"
+    at.run()
     at.session_state["session_editor"] = _editor_state(
         edited={0: {"duration_min": 55, "rpe": 6}},
         added=[{"date": D3.isoformat(), "exercise_type": "walking", "duration_min": 20}],
