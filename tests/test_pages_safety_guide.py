@@ -50,12 +50,12 @@ def test_weekly_peg_on_today_saves_a_score(db_path):
         demo.write_demo(store, 30, 3)
         save_red_flag_check(store, date.today() - timedelta(days=1), [], "none")
     at = page()
-    assert any("Weekly check-in" in h.value for h in at.subheader)
+    assert any("Weekly check-in" in e.label for e in at.expander)
     at.radio(key="peg_pain").set_value(6)
     at.radio(key="peg_enjoyment").set_value(5)
     at.radio(key="peg_activity").set_value(4)
     next(b for b in at.button if b.label == "Save weekly answers").click().run()
-    assert any("PEG score 5.0" in s.value for s in at.success)
+    assert any("score 5.0 out of 10" in s.value for s in at.success)
     with Store(db_path) as store:
         assert peg_frame(store)["score"].tolist() == [5.0]
 
@@ -79,3 +79,39 @@ def test_settings_offers_reminders_and_dashboard_shows_peg_trend(db_path):
         save_peg(store, date.today() - timedelta(days=7), 5, 4, 4)
     dash = page("views/dashboard.py")
     assert any("first weekly score ±1 point" in c.value for c in dash.caption)
+
+
+def test_history_is_asked_once_and_weekly_checks_ask_only_new_symptoms(db_path):
+    first = page()
+    history_keys = {f"first_safety_{f.key}" for f in safety.HISTORY}
+    assert history_keys <= {c.key for c in first.checkbox}
+    # every emergency (cauda equina) item says it is new or getting worse, as screening does
+    for flag in safety.RED_FLAGS:
+        if flag.level == "emergency":
+            assert flag.kind == "new" and ("New" in flag.question or "worsening" in flag.question)
+    first.checkbox(key="first_safety_cancer_history").check()
+    next(b for b in first.button if b.label == "Save safety check").click().run()
+    assert any("A history of cancer" in w.value for w in first.warning)
+
+
+def test_the_weekly_safety_check_asks_only_new_symptoms(db_path):
+    with Store(db_path) as store:
+        demo.write_demo(store, 30, 3)
+        save_red_flag_check(store, date.today() - timedelta(days=8), [], "none")
+    weekly = page()
+    keys = {c.key for c in weekly.checkbox if c.key and c.key.startswith("weekly_safety_")}
+    assert keys == {f"weekly_safety_{f.key}" for f in safety.NEW_SYMPTOMS}
+
+
+def test_imported_red_flag_answers_are_shown_as_plain_text(db_path):
+    # An answer from an imported or restored file is text, never Markdown: no image, no link.
+    hostile = "![x](http://203.0.113.9/pixel.png) [click](http://203.0.113.9) **bold** <img src=x>"
+    with Store(db_path) as store:
+        save_red_flag_check(store, date.today(), ["fever", hostile], "urgent")
+    for name in (None, "views/insights.py", "views/history.py"):
+        at = page(name)
+        shown = " ".join(e.value for e in [*at.warning, *at.error, *at.markdown, *at.info])
+        if name == "views/history.py":
+            continue  # a data grid (plain cells): no Markdown there
+        assert "\\!\\[x\\]\\(http\\://203.0.113.9/pixel.png\\)" in shown or "\\!\\[x\\]" in shown
+        assert "![x](http://" not in shown

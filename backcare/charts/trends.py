@@ -311,7 +311,7 @@ def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> 
     return alt.layer(line, dots).properties(
         autosize=FIT_WIDTH,
         height=STEP * len(df),
-        title=["Pain just before and", "after sessions"],
+        title="Pain just before and after sessions",
         description=description,
     )
 
