@@ -305,8 +305,8 @@ def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> 
         )
     )
     description = "Mean pain just before and just after sessions: " + "; ".join(
-        f"{r.type_name} {r.before:.1f} before, {r.after:.1f} after ({int(r.n)} sessions)"
-        for r in df.itertuples()
+        f"{name} {before:.1f} before, {after:.1f} after ({n:.0f} sessions)"
+        for name, before, after, n in zip(df["type_name"], df["before"], df["after"], df["n"], strict=True)
     )
     return alt.layer(line, dots).properties(
         autosize=FIT_WIDTH,
@@ -333,7 +333,10 @@ def locations_chart(counts: pd.DataFrame, location_names: Mapping[str, str]) -> 
             title="Where the pain is",
             description="Days each place was mentioned: "
             + ", ".join(
-                f"{r.name} {int(r.days)}" for r in df.sort_values("days", ascending=False).itertuples()
+                f"{name} {days:.0f}"
+                for name, days in df.sort_values("days", ascending=False)[["name", "days"]].itertuples(
+                    index=False
+                )
             ),
         )
     )
