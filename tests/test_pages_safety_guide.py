@@ -6,7 +6,16 @@ from datetime import date, timedelta
 from streamlit.testing.v1 import AppTest
 
 from backcare import demo, safety
-from backcare.store import Store, open_red_flag, peg_frame, save_peg, save_red_flag_check
+from backcare.models import checkin_from_input
+from backcare.store import (
+    Store,
+    global_impression_frame,
+    open_red_flag,
+    peg_frame,
+    save_checkin,
+    save_peg,
+    save_red_flag_check,
+)
 from tests.conftest import APP
 
 
@@ -115,3 +124,24 @@ def test_imported_red_flag_answers_are_shown_as_plain_text(db_path):
             continue  # a data grid (plain cells): no Markdown there
         assert "\\!\\[x\\]\\(http\\://203.0.113.9/pixel.png\\)" in shown or "\\!\\[x\\]" in shown
         assert "![x](http://" not in shown
+
+
+def test_monthly_impression_form_on_today_saves_the_answer_and_then_goes_away(db_path):
+    start = date.today() - timedelta(days=40)  # four weeks of use: the monthly question is due
+    with Store(db_path) as store:
+        save_checkin(store, checkin_from_input(date=start, pain=5))
+        save_red_flag_check(store, date.today(), [], "none")
+    at = page()
+    assert any("Once a month" in h.value for h in at.subheader)
+    save_button = next(b for b in at.button if b.label == "Save monthly answer")
+    save_button.click().run()  # nothing chosen: refused with a reason, nothing written
+    assert any("Global impression" in e.value for e in at.error)
+    with Store(db_path) as store:
+        assert global_impression_frame(store).empty
+    at.radio(key="impression_rating").set_value(-1)
+    next(b for b in at.button if b.label == "Save monthly answer").click().run()
+    assert not at.exception
+    with Store(db_path) as store:
+        saved = global_impression_frame(store)
+    assert saved["rating"].tolist() == [-1] and saved["date"].dt.date.tolist() == [date.today()]
+    assert not any("Once a month" in h.value for h in at.subheader)  # answered: not asked again
