@@ -104,7 +104,10 @@ def _eligibility(rows: pd.DataFrame, key: str, th: Thresholds) -> tuple[bool, st
     with_days = rows.loc[mask, "date"]
     n_with = int(mask.sum())
     if n_with < th.min_days_with:
-        return False, f"{n_with} usable days with it; at least {th.min_days_with} are needed"
+        return (
+            False,
+            f"{n_with} usable day{'' if n_with == 1 else 's'} with it; at least {th.min_days_with} are needed",
+        )
     weeks = pd.to_datetime(with_days).dt.to_period("W").nunique()
     if weeks < th.min_weeks:
         return False, f"only in {weeks} different weeks; at least {th.min_weeks} are needed"

@@ -148,7 +148,9 @@ def pain_trend(
                     "type_name:N",
                     title="Exercise (ticks along the bottom)",
                     scale=type_color_scale(type_names),
-                    legend=alt.Legend(orient="bottom", columns=2, titleLimit=0),
+                    legend=alt.Legend(
+                        orient="bottom", columns=2, titleLimit=0, labelLimit=0, columnPadding=24
+                    ),
                 ),
                 tooltip=[
                     alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
@@ -199,7 +201,7 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
                 "type_name:N",
                 title="Exercise",
                 scale=type_color_scale(type_names),
-                legend=alt.Legend(orient="bottom", columns=2),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, columnPadding=24),
             ),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
