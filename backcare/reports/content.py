@@ -105,7 +105,7 @@ class ReportContent:
         if self.change is not None:
             lines.append(self.change.sentence())
         else:
-            lines.append("Not enough days in the first and last two weeks to compare them.")
+            lines.append("Not enough days at the start and end of this period to compare them.")
         return lines
 
 
