@@ -164,7 +164,7 @@ elif table == TABLES[1]:
 
 elif table == TABLES[2]:
     weekly = recent(ui.peg())
-    st.caption(f"Each item 0-10 about the past week; the score is their mean. {questionnaires.PEG_CITATION}")
+    st.caption("Each item 0-10 about the past week; the score is their mean.")
     st.data_editor(
         weekly[["date", *editing.PEG_EDITABLE, "score"]], key="peg_editor", num_rows="dynamic", hide_index=True,
         placeholder="",
