@@ -174,3 +174,10 @@ def test_session_ticks_are_drawn_in_data_coordinates_inside_the_plot():
     y = ticks[0]["encoding"]["y"]
     assert "datum" in y and y["datum"] < 0  # below pain 0, inside the y scale's domain
     assert y["scale"]["domain"][0] < y["datum"]
+
+
+def test_every_chart_exports_to_png_as_the_download_does():
+    # The calendar's PNG download failed silently ("Vega-Lite to PNG conversion failed").
+    for name, chart in every_chart().items():
+        png = chart_export.to_png(chart.to_dict())
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", name
