@@ -17,9 +17,16 @@ pytestmark = pytest.mark.browser
 
 
 def seed_year(db: Path) -> None:
-    """A year of deterministic demo data in the person's own diary."""
+    """A year of deterministic demo data in the person's own diary, with an experiment running for
+    60 days (its per-period chart was clipped and squeezed)."""
+    from datetime import date, timedelta
+
+    from backcare.records import ExperimentPlan
+    from backcare.store import start_experiment
+
     with Store(db) as store:
         demo.write_demo(store, 365, 7)
+        start_experiment(store, ExperimentPlan("yoga", date.today() - timedelta(days=60), seed=5))
 
 
 @pytest.mark.parametrize("width", list(seeing.WIDTHS))
@@ -47,7 +54,7 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
         page.close()
     assert problems == [], "\n".join(problems)
     if diary == "year":
-        assert charts_seen >= 10  # Today, Dashboard, Insights and Experiments really drew their charts
+        assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4, Experiments 1 really drew
 
 
 def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
@@ -62,3 +69,40 @@ def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
     page.get_by_role("link", name="Dashboard").click()
     seeing.settle(page, "Dashboard")
     expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+
+
+HOSTILE = "![p](http://203.0.113.9/pixel.png) [link](http://203.0.113.9/x) <img src=http://203.0.113.9/i.png>"
+
+
+def seed_hostile(db: Path) -> None:
+    """A year of demo data plus user-supplied text that would fetch from another host if it were
+    rendered as Markdown or HTML: a red-flag answer, notes, medication and a custom type name."""
+    from datetime import date
+
+    from backcare.models import checkin_from_input, session_from_input
+    from backcare.store import add_exercise_type, add_session, save_checkin, save_red_flag_check
+
+    seed_year(db)
+    with Store(db) as store:
+        key = add_exercise_type(store, "Tai chi " + HOSTILE[:40])
+        add_session(
+            store, session_from_input(date=date.today(), exercise_type=key, duration_min=20, notes=HOSTILE)
+        )
+        save_checkin(
+            store, checkin_from_input(date=date.today(), pain=4, notes=HOSTILE, medication=HOSTILE[:100])
+        )
+        save_red_flag_check(store, date.today(), ["fever", HOSTILE], "urgent")
+
+
+def test_user_text_is_plain_on_every_page_and_nothing_is_fetched_from_another_host(browser, make_app):
+    from tests.e2e.conftest import watch_requests
+
+    app = make_app(seed_hostile)
+    offsite: list[str] = []
+    for path, heading in seeing.PAGES.items():
+        page = seeing.new_page(browser, "laptop")
+        watch_requests(page, offsite)
+        page.goto(f"{app.url}/{path}")
+        seeing.settle(page, heading)
+        page.close()
+    assert offsite == []
