@@ -287,14 +287,16 @@ def chart_with_downloads(
 
     spec: dict[str, Any] = memo(f"chart:{name}", lambda: build().to_dict(), start, end, *extra_key)
     st.vega_lite_chart(spec, width="stretch")
+    # Charts fit their box's width; a downloaded image gets a page-like width of its own.
+    sized = {**spec, "width": 720}
     with st.popover("Download", icon="⬇️"):
         st.download_button(
-            "PNG image (2x)", data=lambda: chart_export.to_png(spec),
+            "PNG image (2x)", data=lambda: chart_export.to_png(sized),
             file_name=chart_export.file_name(name, start, end, "png"), mime="image/png", key=f"{key}_png",
             on_click="ignore",
         )  # fmt: skip
         st.download_button(
-            "SVG (vector)", data=lambda: chart_export.to_svg(spec),
+            "SVG (vector)", data=lambda: chart_export.to_svg(sized),
             file_name=chart_export.file_name(name, start, end, "svg"), mime="image/svg+xml", key=f"{key}_svg",
             on_click="ignore",
         )  # fmt: skip

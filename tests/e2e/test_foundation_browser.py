@@ -13,12 +13,8 @@ from tests.e2e.conftest import wait_idle, watch_requests
 pytestmark = pytest.mark.browser
 
 
-def set_slider(page, value: int) -> None:
-    slider = page.get_by_role("slider").first
-    slider.focus()
-    page.keyboard.press("Home")
-    for _ in range(value):
-        page.keyboard.press("ArrowRight")
+def choose_pain(page, value: int) -> None:
+    page.get_by_role("radiogroup").first.get_by_text(str(value), exact=True).click()
 
 
 def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(
@@ -29,8 +25,8 @@ def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(
     watch_requests(page, offsite_requests)
     page.goto(app.url)
     expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible(timeout=30000)
-    set_slider(page, 6)
-    page.get_by_role("button", name="Save", exact=True).click()
+    choose_pain(page, 6)
+    page.get_by_role("button", name="Save pain for this day").click()
     expect(page.get_by_text(re.compile(r"Saved: pain 6/10"))).to_be_visible(timeout=15000)
     wait_idle(page)
     expect(page.get_by_test_id("stVegaLiteChart").locator("canvas, svg").first).to_be_visible(timeout=15000)
@@ -49,8 +45,9 @@ def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(
     expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=15000)
     wait_idle(page)
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-    page.get_by_role("tab", name="Exercise sessions").click()
-    expect(page.get_by_test_id("stDataFrame").nth(1)).to_be_visible()
+    page.get_by_text("Exercise sessions", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
 
     with Store(app.db) as store:
         assert checkins_frame(store)["pain"].tolist() == [6]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from backcare import demo
+from backcare import config, demo
 from backcare.store import Store
 from tests.e2e import seeing
 
@@ -106,3 +106,26 @@ def test_user_text_is_plain_on_every_page_and_nothing_is_fetched_from_another_ho
         seeing.settle(page, heading)
         page.close()
     assert offsite == []
+
+
+def test_demo_mode_is_unmistakable_on_every_page_and_survives_a_reload(browser, make_app):
+    from backcare.store import checkins_frame
+
+    app = make_app()
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    page.get_by_role("button", name="Explore with demo data first").click()
+    expect(page.get_by_text("Demo diary", exact=False).first).to_be_visible(timeout=30000)
+    page.reload()
+    seeing.settle(page, seeing.PAGES[""])
+    assert page.url.endswith("?demo=1")
+    expect(page.get_by_text("The demo diary has", exact=False)).to_be_visible()
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_role("link", name="History").click()
+    seeing.settle(page, "History")
+    expect(page.get_by_text("Demo diary", exact=False).first).to_be_visible()  # in the main area
+    with Store(app.db) as own:
+        assert checkins_frame(own).empty
+    with Store(config.demo_db_path(app.db)) as demo_diary:
+        assert len(checkins_frame(demo_diary)) > 100
