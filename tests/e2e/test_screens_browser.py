@@ -129,3 +129,18 @@ def test_demo_mode_is_unmistakable_on_every_page_and_survives_a_reload(browser, 
         assert checkins_frame(own).empty
     with Store(config.demo_db_path(app.db)) as demo_diary:
         assert len(checkins_frame(demo_diary)) > 100
+
+
+@pytest.mark.parametrize("diary", ["empty", "year"])
+def test_on_a_phone_the_pain_choice_and_save_are_on_the_first_screen(browser, make_app, diary):
+    app = make_app(seed_year if diary == "year" else None)
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    height = seeing.WIDTHS["phone"][1]
+    for target in (
+        page.get_by_role("radiogroup").first,
+        page.get_by_role("button", name="Save pain for this day"),
+    ):
+        box = target.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, (diary, box)
