@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run run-lan phone-screenshots test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test
+.PHONY: run run-lan phone-screenshots test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "backcare needs Python 3.11 or newer"'
@@ -61,6 +61,10 @@ test: system-deps-test lint typecheck pytest
 # today's date fails here the day it is written, not a year later.
 test-future: system-deps-test $(VENV)/.installed-dev
 	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/e2e
+
+# Refresh the README pictures (docs/screenshots) from a year of demo data. Tests never write there.
+screenshots: system-deps-test $(VENV)/.installed-dev
+	$(BIN)/python scripts/screenshots.py
 
 # Every benchmark, each printing its figures and the ratios of the same run; one failing does not
 # hide the others' figures (the target still fails at the end).

@@ -21,6 +21,8 @@ from backcare.store.checkins import delete_checkins, get_checkin, save_checkins
 from backcare.store.questionnaires import (
     delete_global_impressions,
     delete_peg,
+    global_impression_frame,
+    peg_frame,
     save_global_impression,
     save_peg,
 )
@@ -82,22 +84,32 @@ def _collect(problems: list[str], label: str, build: Any, **values: Any) -> Any:
         return None
 
 
+def _day(value: Any) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
 def checkin_changes(
     original: pd.DataFrame,
     edited_rows: Mapping[Any, Mapping[str, Any]],
     added_rows: Sequence[Mapping[str, Any]],
     deleted_rows: Sequence[int],
-) -> tuple[list[CheckIn], list[CheckIn], list[date]]:
-    """Validate editor changes to check-ins: (updates, additions, dates to delete)."""
+) -> tuple[list[CheckIn], list[CheckIn], list[date], list[date]]:
+    """Validate editor changes to check-ins: (updates, additions, dates to delete, dates moved away).
+
+    A changed date moves the check-in: it is saved under the new date and its old date is freed."""
     problems: list[str] = []
     updates: list[CheckIn] = []
+    moved_from: list[date] = []
     for pos, change in edited_rows.items():
-        row = {str(k): _plain(v) for k, v in original.iloc[int(pos)].to_dict().items()}
-        row.update({k: _plain(v) for k, v in change.items() if k in CHECKIN_EDITABLE})
-        row["source"] = original.iloc[int(pos)]["source"]
+        before = original.iloc[int(pos)]
+        row = {str(k): _plain(v) for k, v in before.to_dict().items()}
+        row.update({k: _plain(v) for k, v in change.items() if k in ("date", *CHECKIN_EDITABLE)})
+        row["source"] = before["source"]
         checkin = _collect(problems, _row_label(row, int(pos)), checkin_from_input, **row)
         if checkin:
             updates.append(checkin)
+            if checkin.date != _day(before["date"]):
+                moved_from.append(pd.Timestamp(before["date"]).date())
     additions: list[CheckIn] = []
     for i, raw in enumerate(added_rows):
         row = {str(k): _plain(v) for k, v in raw.items()}
@@ -107,7 +119,29 @@ def checkin_changes(
     deletions = [pd.Timestamp(original.iloc[int(pos)]["date"]).date() for pos in deleted_rows]
     if problems:
         raise ValidationError(problems)
-    return updates, additions, deletions
+    return updates, additions, deletions, moved_from
+
+
+def _refuse_taken_dates(
+    taken: Callable[[date], bool],
+    written: Sequence[tuple[date, date | None]],
+    freed: Sequence[date],
+    noun: str,
+) -> None:
+    """Refuse a save that would put two entries on one date. ``written`` holds (date written, the
+    row's own date before the edit, None for a new row); ``freed`` the dates this save empties."""
+    problems: list[str] = []
+    seen: set[date] = set()
+    for day, own in written:
+        if day in seen:
+            problems.append(f"Two rows are dated {day.isoformat()}; keep one {noun} per day.")
+        elif day != own and day not in freed and taken(day):
+            problems.append(
+                f"There is already a {noun} for {day.isoformat()}; edit or delete that row instead."
+            )
+        seen.add(day)
+    if problems:
+        raise ValidationError(problems)
 
 
 def apply_checkin_changes(
@@ -117,15 +151,22 @@ def apply_checkin_changes(
     added_rows: Sequence[Mapping[str, Any]],
     deleted_rows: Sequence[int],
 ) -> EditSummary:
-    """Validate and write check-in edits in one transaction."""
-    updates, additions, deletions = checkin_changes(original, edited_rows, added_rows, deleted_rows)
+    """Validate and write check-in edits (a changed date moves the check-in) in one transaction."""
+    updates, additions, deletions, moved_from = checkin_changes(
+        original, edited_rows, added_rows, deleted_rows
+    )
+    owns = [_day(original.iloc[int(pos)]["date"]) for pos in edited_rows]
     with store.transaction():
-        for checkin in additions:
-            if get_checkin(store, checkin.date) is not None and checkin.date not in deletions:
-                raise ValidationError(
-                    f"There is already a check-in for {checkin.date.isoformat()}; edit that row instead."
-                )
-        delete_checkins(store, deletions)
+        _refuse_taken_dates(
+            lambda day: get_checkin(store, day) is not None,
+            [
+                *((c.date, own) for c, own in zip(updates, owns, strict=True)),
+                *((c.date, None) for c in additions),
+            ],
+            [*deletions, *moved_from],
+            "check-in",
+        )
+        delete_checkins(store, [*deletions, *moved_from])
         save_checkins(store, [*updates, *additions])
     return EditSummary(len(updates), len(additions), len(deletions))
 
@@ -186,7 +227,7 @@ def _dated_changes(
     """Validate edits to a one-row-per-date table: (rows to save, dates to delete)."""
     problems: list[str] = []
     saves: list[Any] = []
-    rows = [(f"Row {int(pos) + 1}", {**original.iloc[int(pos)].to_dict(), **{k: v for k, v in change.items() if k in editable}})
+    rows = [(f"Row {int(pos) + 1}", {**original.iloc[int(pos)].to_dict(), **{k: v for k, v in change.items() if k in ("date", *editable)}})
             for pos, change in edited_rows.items()]  # fmt: skip
     rows += [(f"New row {i + 1}", dict(raw)) for i, raw in enumerate(added_rows)]
     for label, row in rows:
@@ -205,12 +246,21 @@ def _dated_changes(
     return saves, deletions
 
 
+def item_date(item: Any) -> date:
+    """The date of a validated PEG answer (``.date``) or global impression ((date, rating))."""
+    return item.date if hasattr(item, "date") else item[0]
+
+
+def _frame_dates(frame: pd.DataFrame) -> list[date]:
+    return [pd.Timestamp(d).date() for d in frame["date"]]
+
+
 PEG_EDITABLE = ["pain", "enjoyment", "activity"]
 IMPRESSION_EDITABLE = ["rating"]
 
 
 def dated_table_editor(
-    build: Any, editable: Sequence[str], delete: Any, save: Any
+    build: Any, editable: Sequence[str], delete: Any, save: Any, dates: Any, noun: str
 ) -> Callable[..., EditSummary]:
     """An ``apply_*_changes`` function for a one-row-per-date table (PEG, global impression):
     validate every edited and added row with ``build``, then delete and save in one transaction."""
@@ -223,8 +273,18 @@ def dated_table_editor(
         deleted_rows: Sequence[int],
     ) -> EditSummary:
         saves, deletions = _dated_changes(original, edited_rows, added_rows, deleted_rows, build, editable)
+        owns: list[date | None] = [_day(original.iloc[int(pos)]["date"]) for pos in edited_rows]
+        owns += [None] * len(added_rows)
+        moved_from = [
+            own for item, own in zip(saves, owns, strict=False) if own is not None and item_date(item) != own
+        ]
         with store.transaction():
-            delete(store, deletions)
+            existing = set(dates(store))
+            _refuse_taken_dates(
+                existing.__contains__, [(item_date(item), own) for item, own in zip(saves, owns, strict=False)],
+                [*deletions, *moved_from], noun,
+            )  # fmt: skip
+            delete(store, [*deletions, *moved_from])
             for item in saves:
                 save(store, item)
         return EditSummary(len(edited_rows), len(added_rows), len(deletions))
@@ -238,6 +298,8 @@ apply_peg_changes = dated_table_editor(
     PEG_EDITABLE,
     delete_peg,
     lambda store, answer: save_peg(store, answer.date, answer.pain, answer.enjoyment, answer.activity),
+    lambda store: _frame_dates(peg_frame(store)),
+    "weekly answer",
 )
 # Validate and write global-impression edits in one transaction.
 apply_impression_changes = dated_table_editor(
@@ -245,4 +307,6 @@ apply_impression_changes = dated_table_editor(
     IMPRESSION_EDITABLE,
     delete_global_impressions,
     lambda store, item: save_global_impression(store, *item),
+    lambda store: _frame_dates(global_impression_frame(store)),
+    "monthly answer",
 )

@@ -11,39 +11,55 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RedFlag:
-    """One checklist item."""
+    """One checklist item: a new symptom of the past week, or lifelong history asked once."""
 
     key: str
     question: str
     level: str  # "emergency" or "urgent"
+    kind: str = "new"  # "new" (asked every week) or "history" (asked once, at the start)
+    reported: str = ""  # how a ticked history question reads afterwards ("A history of cancer")
 
 
+# Worded like clinical red-flag screening (NICE CKS / NHS pathway): symptoms carry "new" or
+# "getting worse", history items are asked once. Keys are stored with answers: never rename them.
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("bladder", "New difficulty passing urine, or leaking urine without meaning to", "emergency"),
+    RedFlag(
+        "bladder", "New difficulty passing urine, or new leaking of urine without meaning to", "emergency"
+    ),
     RedFlag("bowel", "New loss of control of your bowels", "emergency"),
     RedFlag(
-        "saddle_numbness", "Numbness or tingling around your genitals, buttocks or back passage", "emergency"
+        "saddle_numbness",
+        "New numbness or tingling around your genitals, buttocks or back passage",
+        "emergency",
     ),
-    RedFlag(
-        "leg_weakness", "Weakness in your legs that is getting worse, or new trouble walking", "emergency"
-    ),
-    RedFlag("both_legs", "Pain, numbness or weakness spreading into both legs", "emergency"),
+    RedFlag("leg_weakness", "New or worsening weakness in your legs, or new trouble walking", "emergency"),
+    RedFlag("both_legs", "New pain, numbness or weakness spreading into both legs", "emergency"),
     RedFlag("fever", "Fever, chills or feeling very unwell together with the back pain", "urgent"),
-    RedFlag("weight_loss", "Weight loss you cannot explain", "urgent"),
-    RedFlag("cancer_history", "A history of cancer", "urgent"),
+    RedFlag("weight_loss", "Weight loss you cannot explain, in recent weeks", "urgent"),
     RedFlag(
         "night_pain",
-        "Pain that is constant and worse at night, not eased by rest or changing position",
+        "New pain that is constant and worse at night, not eased by rest or changing position",
         "urgent",
     ),
-    RedFlag("trauma", "The pain started after a fall, accident or injury", "urgent"),
+    RedFlag("trauma", "The pain started after a recent fall, accident or injury", "urgent"),
+    RedFlag("cancer_history", "Have you ever had cancer?", "urgent", "history", "A history of cancer"),
     RedFlag(
         "steroids_osteoporosis",
-        "Osteoporosis or long-term steroid use with new pain after a minor strain",
+        "Do you have osteoporosis, or have you taken steroid tablets for a long time?",
         "urgent",
+        "history",
+        "Osteoporosis or long-term steroid use",
     ),
-    RedFlag("immune", "A weakened immune system, injecting drugs, or a recent serious infection", "urgent"),
+    RedFlag(
+        "immune",
+        "Do you have a weakened immune system (for example from treatment), or have you injected drugs?",
+        "urgent",
+        "history",
+        "A weakened immune system or injecting drugs",
+    ),
 )
+NEW_SYMPTOMS = tuple(flag for flag in RED_FLAGS if flag.kind == "new")
+HISTORY = tuple(flag for flag in RED_FLAGS if flag.kind == "history")
 BY_KEY = {flag.key: flag for flag in RED_FLAGS}
 
 EMERGENCY_MESSAGE = (
@@ -70,5 +86,6 @@ def assess(answers: list[str]) -> str:
 
 
 def labels(answers: list[str]) -> list[str]:
-    """The questions behind the stored answer keys (unknown keys shown as they are)."""
-    return [BY_KEY[key].question if key in BY_KEY else key for key in answers]
+    """What the stored answer keys mean (unknown keys, e.g. from an imported file, shown as they are:
+    callers render them as plain text)."""
+    return [(BY_KEY[key].reported or BY_KEY[key].question) if key in BY_KEY else key for key in answers]

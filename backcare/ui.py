@@ -34,9 +34,17 @@ def own_db_path() -> Path:
     return config.db_path()
 
 
+def in_demo() -> bool:
+    """True while this browser session explores demo data (kept in the URL as ?demo=1, so a reload
+    stays in demo mode)."""
+    if st.query_params.get("demo") == "1":
+        st.session_state[DEMO_KEY] = True
+    return bool(st.session_state.get(DEMO_KEY))
+
+
 def active_db_path() -> Path:
     """The database this browser session shows: the demo one while exploring demo data."""
-    if st.session_state.get(DEMO_KEY):
+    if in_demo():
         return config.demo_db_path(own_db_path())
     return own_db_path()
 
@@ -189,17 +197,21 @@ def show_flash() -> None:
 def sidebar() -> None:
     """Sidebar shared by every page (run once per rerun by app.py): demo-mode banner, the
     not-medical-advice note, and the day's automatic backup of the person's own diary."""
-    if not st.session_state.get(DEMO_KEY):
+    if not in_demo():
         _daily_backup(str(own_db_path()), date.today())
+    else:
+        st.query_params["demo"] = "1"  # page links drop it; put it back so a reload stays in demo
+        # In the main area of every page (the sidebar is hidden on phones).
+        banner, leave = st.columns([4, 1], vertical_alignment="center")
+        banner.warning(
+            "**Demo diary**: made-up data to explore. Nothing here is yours, and your own diary is untouched.",
+            icon="🧪",
+        )
+        if leave.button("Back to my diary", key="leave_demo"):
+            st.session_state[DEMO_KEY] = False
+            del st.query_params["demo"]
+            st.rerun()
     with st.sidebar:
-        if st.session_state.get(DEMO_KEY):
-            st.info(
-                "You are exploring **demo data**. Nothing here touches your own diary.",
-                icon="🧪",
-            )
-            if st.button("Back to my diary", key="leave_demo"):
-                st.session_state[DEMO_KEY] = False
-                st.rerun()
         st.caption(NOT_ADVICE)
 
 
@@ -211,6 +223,7 @@ def start_demo(days: int = 180) -> None:
     if store.count_entries(demo_store) == 0:
         demo.write_demo(demo_store, days=days)
     st.session_state[DEMO_KEY] = True
+    st.query_params["demo"] = "1"
 
 
 def format_day(day: date) -> str:
@@ -323,14 +336,16 @@ def chart_with_downloads(
     version = () if inputs is not None else (str(active_db_path()), revision())
     spec = _chart_spec((name, start, end, *extra_key, *version), inputs, build)
     st.vega_lite_chart(spec, width="stretch")
+    # Charts fit their box's width; a downloaded image gets a page-like width of its own.
+    sized = {**spec, "width": 720}
     with st.popover("Download", icon="⬇️"):
         st.download_button(
-            "PNG image (2x)", data=lambda: chart_export.to_png(spec),
+            "PNG image (2x)", data=lambda: chart_export.to_png(sized),
             file_name=chart_export.file_name(name, start, end, "png"), mime="image/png", key=f"{key}_png",
             on_click="ignore",
         )  # fmt: skip
         st.download_button(
-            "SVG (vector)", data=lambda: chart_export.to_svg(spec),
+            "SVG (vector)", data=lambda: chart_export.to_svg(sized),
             file_name=chart_export.file_name(name, start, end, "svg"), mime="image/svg+xml", key=f"{key}_svg",
             on_click="ignore",
         )  # fmt: skip
@@ -374,15 +389,17 @@ def experiment_banner() -> None:
 # -- safety --------------------------------------------------------------------------------------
 
 
-def red_flag_checklist(key: str) -> None:
-    """The red-flag checklist as a form; saving shows emergency or urgent advice when it applies."""
+def red_flag_checklist(key: str, *, with_history: bool = False) -> None:
+    """The red-flag checklist as a form: new symptoms of the past week, plus (once, at the start)
+    lifelong history. Saving shows emergency or urgent advice when it applies."""
     from backcare import safety
 
     with st.form(key):
-        st.markdown("**Safety check.** In the past week, have you had any of these?")
-        ticked = [
-            flag.key for flag in safety.RED_FLAGS if st.checkbox(flag.question, key=f"{key}_{flag.key}")
-        ]
+        st.markdown("**In the past week, have you had any of these new symptoms?**")
+        ticked = [f.key for f in safety.NEW_SYMPTOMS if st.checkbox(f.question, key=f"{key}_{f.key}")]
+        if with_history:
+            st.markdown("**About your health in general** (asked once)")
+            ticked += [f.key for f in safety.HISTORY if st.checkbox(f.question, key=f"{key}_{f.key}")]
         if st.form_submit_button("Save safety check"):
             level = safety.assess(ticked)
             if attempt(lambda: store.save_red_flag_check(get_store(), date.today(), ticked, level) or True):
@@ -402,7 +419,7 @@ def red_flag_banner(context: str = "") -> bool:
     flag = store.open_red_flag(get_store())
     if flag is None:
         return False
-    items = "; ".join(safety.labels(flag["answers"]))
+    items = md("; ".join(safety.labels(flag["answers"])))  # answers may come from an imported file
     if flag["level"] == "emergency":
         st.error(f"🚨 **{safety.EMERGENCY_MESSAGE}**\n\nYou reported: {items}.", icon="🚨")
     else:

@@ -124,3 +124,60 @@ def test_weekly_pain_trend_has_no_session_ticks_and_says_so():
     assert resolution == "weekly"
     assert layer_marks(spec) == ["circle", "line", "point"]
     assert spec["title"] == "Pain over time (weekly averages)"
+
+
+def every_chart():
+    checkins, sessions = history()
+    start = END.replace(month=3)
+    daily = analysis.daily_pain(checkins, start, END)
+    peg = pd.DataFrame(
+        {
+            "date": pd.to_datetime([END, END]),
+            "score": [5.0, 4.0],
+            "pain": [5, 4],
+            "enjoyment": [5, 4],
+            "activity": [5, 4],
+        }
+    )
+    return {
+        "trend": charts.pain_trend(daily, sessions, TYPES, 4.0),
+        "weekly": charts.weekly_minutes_chart(analysis.weekly_minutes(sessions, start, END), TYPES),
+        "calendar": charts.pain_calendar(analysis.calendar(checkins, sessions, END.replace(month=4), END)),
+        "before_after": charts.before_after_chart(analysis.before_after(sessions), TYPES),
+        "where": charts.locations_chart(analysis.location_counts(checkins), PAIN_LOCATIONS),
+        "peg": charts.peg_chart(peg),
+        "glance": charts.week_glance(checkins, END),
+    }
+
+
+def test_every_chart_has_a_text_description_fits_its_width_and_a_pixel_height():
+    # Browsers: Streamlit's default "fit" squeezed the plot once legends were added, a step height
+    # was dropped with a console warning, and charts had no accessible description.
+    for name, chart in every_chart().items():
+        spec = chart.to_dict()
+        assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}, name
+        assert isinstance(spec["height"], int) and spec["height"] >= 100, name
+        assert len(spec["description"]) > 20 and "nan" not in spec["description"], name
+
+
+def test_calendar_week_axis_uses_text_labels_not_a_date_format_on_an_ordinal_axis():
+    spec = every_chart()["calendar"].to_dict()
+    x = spec["layer"][0]["encoding"]["x"] if "encoding" in spec["layer"][0] else spec["encoding"]["x"]
+    assert x["type"] == "ordinal" and "format" not in x.get("axis", {})
+    assert x["field"] == "week_label"
+
+
+def test_session_ticks_are_drawn_in_data_coordinates_inside_the_plot():
+    spec = every_chart()["trend"].to_dict()
+    ticks = [layer for layer in spec["layer"] if layer["mark"]["type"] == "tick"]
+    assert len(ticks) == 1
+    y = ticks[0]["encoding"]["y"]
+    assert "datum" in y and y["datum"] < 0  # below pain 0, inside the y scale's domain
+    assert y["scale"]["domain"][0] < y["datum"]
+
+
+def test_every_chart_exports_to_png_as_the_download_does():
+    # The calendar's PNG download failed silently ("Vega-Lite to PNG conversion failed").
+    for name, chart in every_chart().items():
+        png = chart_export.to_png(chart.to_dict())
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", name

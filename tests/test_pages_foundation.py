@@ -16,20 +16,26 @@ def app() -> AppTest:
 
 def save(at: AppTest):
     """The check-in form's Save button (other forms, e.g. the safety check, come and go)."""
-    return next(b for b in at.button if b.label == "Save")
+    return next(b for b in at.button if b.label == "Save pain for this day")
 
 
 def test_today_logs_pain_in_two_interactions(db_path):
     at = app()
     assert not at.exception
-    assert "worst pain imaginable" in at.slider(key=f"pain_{date.today().isoformat()}").help
-    at.slider(key=f"pain_{date.today().isoformat()}").set_value(6)
+    choice = at.radio(key=f"pain_{date.today().isoformat()}")
+    assert "worst pain imaginable" in choice.help
+    assert choice.value is None  # nothing chosen yet: Save alone must not record "no pain"
+    save(at).click().run()
+    assert any("Choose a number from 0 to 10" in e.value for e in at.error)
+    with Store(db_path) as store:
+        assert checkins_frame(store).empty
+    at.radio(key=f"pain_{date.today().isoformat()}").set_value(6)
     save(at).click().run()
     assert not at.exception
     with Store(db_path) as store:
         assert get_checkin(store, date.today())["pain"] == 6
     assert any("Saved: pain 6/10" in s.value for s in at.success)
-    assert any("already logged" in i.value for i in at.info)
+    assert any("You logged 6/10" in c.value for c in at.caption)
 
 
 def test_today_shows_existing_entry_and_updates_it(db_path):
@@ -37,9 +43,9 @@ def test_today_shows_existing_entry_and_updates_it(db_path):
         save_checkin(store, checkin_from_input(date=date.today(), pain=3, notes="slept well"))
     at = app()
     key = date.today().isoformat()
-    assert at.slider(key=f"pain_{key}").value == 3
+    assert at.radio(key=f"pain_{key}").value == 3
     assert at.text_area(key=f"notes_{key}").value == "slept well"
-    at.slider(key=f"pain_{key}").set_value(5)
+    at.radio(key=f"pain_{key}").set_value(5)
     at.checkbox(key=f"flare_{key}").check()
     save(at).click().run()
     with Store(db_path) as store:
@@ -51,7 +57,7 @@ def test_today_shows_existing_entry_and_updates_it(db_path):
 def test_today_backfills_a_past_day(db_path):
     at = app()
     at.date_input(key="checkin_day").set_value(date(2026, 1, 15)).run()
-    at.slider(key="pain_2026-01-15").set_value(2)
+    at.radio(key="pain_2026-01-15").set_value(2)
     save(at).click().run()
     with Store(db_path) as store:
         assert get_checkin(store, date(2026, 1, 15))["pain"] == 2
@@ -60,14 +66,31 @@ def test_today_backfills_a_past_day(db_path):
 def test_validation_error_shows_next_to_form_keeps_input_and_writes_nothing(db_path):
     at = app()
     key = date.today().isoformat()
-    at.slider(key=f"pain_{key}").set_value(3)
-    at.number_input(key=f"worst_{key}").set_value(1)  # worst below average: refused
+    at.radio(key=f"pain_{key}").set_value(3)
+    at.number_input(key=f"stiff_{key}").set_value(11)  # out of range: explained, not silently refused
     at.text_area(key=f"notes_{key}").input("keep me")
     save(at).click().run()
-    assert any("Worst pain (1) cannot be lower" in e.value for e in at.error)
+    assert any("Stiffness" in e.value and "0 to 10" in e.value for e in at.error)
     assert at.text_area(key=f"notes_{key}").value == "keep me"
     with Store(db_path) as store:
         assert checkins_frame(store).empty
+
+
+def test_worst_pain_conflict_is_shown_where_the_person_looks_with_the_obvious_fix(db_path):
+    key = date.today().isoformat()
+    with Store(db_path) as store:
+        save_checkin(store, checkin_from_input(date=date.today(), pain=3, worst_pain=4, notes="n"))
+    at = app()
+    at.radio(key=f"pain_{key}").set_value(8)  # raise today's pain; the hidden worst pain is still 4
+    save(at).click().run()
+    assert any("worst pain (4) is lower than the average you chose (8)" in w.value for w in at.warning)
+    with Store(db_path) as store:
+        assert get_checkin(store, date.today())["pain"] == 3  # nothing written yet
+    at.button(key=f"fix_{key}").click().run()
+    assert not at.exception
+    with Store(db_path) as store:
+        row = get_checkin(store, date.today())
+    assert (row["pain"], row["worst_pain"], row["notes"]) == (8, 8, "n")
 
 
 def test_demo_mode_uses_a_separate_database(db_path):
@@ -75,7 +98,9 @@ def test_demo_mode_uses_a_separate_database(db_path):
     next(b for b in at.button if b.label == "Explore with demo data first").click().run()
     assert not at.exception
     assert at.session_state["demo_mode"] is True
-    assert any("already logged" in i.value for i in at.info)  # the demo diary has today's entry
+    assert at.query_params["demo"] in ("1", ["1"])  # in the URL: a reload keeps demo mode
+    assert any("Demo diary" in w.value for w in at.warning)  # in the main area, not only the sidebar
+    assert any("The demo diary has" in c.value for c in at.caption)  # never "You logged"
     demo_db = db_path.with_name("backcare-demo.db")
     with Store(demo_db) as demo_store:
         assert len(checkins_frame(demo_store)) > 100
@@ -172,6 +197,8 @@ def test_history_delete_needs_confirmation(filled):
 def test_history_edits_and_adds_sessions(filled):
     at = app()
     at.switch_page("views/history.py").run()
+    at.session_state["history_table"] = "Exercise sessions"
+    at.run()
     at.session_state["session_editor"] = _editor_state(
         edited={0: {"duration_min": 55, "rpe": 6}},
         added=[{"date": D3.isoformat(), "exercise_type": "walking", "duration_min": 20}],
@@ -218,3 +245,25 @@ def test_history_span_hides_older_entries_until_asked(db_path):
     with Store(db_path) as store:
         assert get_checkin(store, date.today())["pain"] == 3
         assert get_checkin(store, date.today() - timedelta(days=200))["pain"] == 7
+
+
+def test_demo_mode_survives_a_reload_and_saves_go_to_the_demo_diary(db_path):
+    at = app()
+    next(b for b in at.button if b.label == "Explore with demo data first").click().run()
+    # A reload is a new session that only has the URL: ?demo=1
+    reloaded = AppTest.from_file(APP, default_timeout=60)
+    reloaded.query_params["demo"] = "1"
+    reloaded.run()
+    assert any("Demo diary" in w.value for w in reloaded.warning)
+    day = date.today() - timedelta(days=400)  # before the demo history starts
+    reloaded.date_input(key="checkin_day").set_value(day).run()
+    reloaded.radio(key=f"pain_demo-{day.isoformat()}").set_value(7)
+    save(reloaded).click().run()
+    assert any("in the demo diary" in s.value for s in reloaded.success)
+    with Store(db_path.with_name("backcare-demo.db")) as demo_store:
+        assert get_checkin(demo_store, day)["pain"] == 7
+    with Store(db_path) as own:
+        assert checkins_frame(own).empty
+    reloaded.button(key="leave_demo").click().run()
+    assert not any("Demo diary" in w.value for w in reloaded.warning)
+    assert "demo" not in reloaded.query_params

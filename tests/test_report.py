@@ -76,7 +76,7 @@ def test_pdf_pages_have_ink_and_text_has_range_means_and_types(full_store, tmp_p
     first_page = subprocess.run(
         ["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True
     ).stdout
-    assert "Weekly PEG-3" in first_page and "Red-flag answers" in first_page  # the summary fits on page 1
+    assert "Function (PEG-3)" in first_page and "Red-flag answers" in first_page  # the summary fits on page 1
 
 
 def test_user_text_is_shown_literally_never_as_html(full_store, tmp_path):
@@ -150,3 +150,43 @@ def test_completed_experiments_section_shows_question_verdict_range_adherence_an
         report_inputs(store), ReportOptions(END - timedelta(days=149), END, sections=("summary",))
     )
     assert left_out.experiments == []
+
+
+def test_page_one_has_worst_pain_function_sleep_medication_and_keys_for_band_and_flares(full_store, tmp_path):
+    save_checkin(
+        full_store,
+        checkin_from_input(
+            date=END - timedelta(days=1), pain=4, worst_pain=7, sleep_quality=3, medication="ibuprofen"
+        ),
+    )
+    content, inputs = make(full_store)
+    glance = dict(content.glance)
+    assert set(glance) == {"Worst pain", "Function (PEG-3)", "Sleep quality", "Medication"}
+    assert "latest PEG-3 score 5.0/10" in glance["Function (PEG-3)"]
+    assert "ibuprofen (1 day)" in glance["Medication"]
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions)
+    pdf_text(pdf, tmp_path)
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    flat = " ".join(first_page.split())
+    for words in (
+        "Worst pain",
+        "Function (PEG-3)",
+        "Sleep quality",
+        "Medication",
+        "flare day",
+        "shaded band",
+    ):
+        assert words in flat, words
+    # the app's Insights use the whole diary: the report says its associations may differ
+    assert "the app's Insights page uses the whole diary" in " ".join(pdf_text(pdf, tmp_path).split())
+
+
+def test_no_nearly_empty_page_and_singular_days(full_store, tmp_path):
+    content, inputs = make(full_store)
+    pdf = render_pdf(content, inputs.checkins, inputs.sessions)
+    ink = page_ink(pdf, tmp_path)
+    assert all(share > 0.02 for share in ink), ink  # the old page holding only a short notes table: 0.01
+    text = " ".join(pdf_text(pdf, tmp_path).split())
+    assert "1 usable days" not in text and " 1 days" not in text

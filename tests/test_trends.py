@@ -116,3 +116,25 @@ def test_long_ranges_switch_to_weekly_means():
     assert resolution == "weekly"
     assert len(weekly) == 72 and weekly["pain"].iloc[0] == pytest.approx((2 + 4 + 2 + 4 + 2 + 4 + 2) / 7)
     assert (weekly["date"].dt.day_of_week == 0).all()
+
+
+def test_a_large_percentage_under_two_points_is_not_called_substantial():
+    # 2.5 -> 4.0 is +60% but only +1.5 points: the page itself says about 2 points is noticeable
+    start = date(2026, 1, 1)
+    df = series(start, [2.5] * 14 + [3] * 14 + [4] * 14)
+    change = analysis.pain_change(df, start, start + timedelta(days=41))
+    assert change.percent == pytest.approx(60)
+    assert change.category == "moderate"
+    assert "substantial" not in change.sentence()
+    assert "under the 2 points most people notice" in change.sentence()
+
+
+def test_a_twelve_month_range_compares_four_week_windows_not_two_fortnights():
+    start = date(2025, 1, 1)
+    pain = [6] * 28 + [5] * 309 + [3] * 28  # 365 days
+    change = analysis.pain_change(series(start, pain), start, start + timedelta(days=364))
+    assert change.window_days == 28 and change.baseline_days == 28
+    assert (change.baseline_mean, change.latest_mean) == (6, 3)
+    assert "first four weeks" in change.sentence()
+    short = analysis.pain_change(series(start, pain[:60]), start, start + timedelta(days=59))
+    assert short.window_days == 14 and "first two weeks" in short.sentence()

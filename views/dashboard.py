@@ -47,7 +47,10 @@ c2.metric(
     if head.change is None or head.change.percent != head.change.percent
     else f"{head.change.percent:+.0f}%",
     delta_color="inverse",
-    help="First two weeks of the range vs the last two weeks. About 2 points or 30% is a change most people notice.",
+    help=(
+        f"First {head.change.window_words if head.change else 'two weeks'} of the range vs the last. "
+        "About 2 points or 30% is a change most people notice."
+    ),
 )
 c3.metric(
     "Days logged", f"{head.logged_percent:.0f}%", help=f"{head.days_logged} of {head.days_in_range} days"
@@ -78,7 +81,7 @@ else:
         st.caption("The 7-day average line appears once three days are logged.")
     if head.change is not None:
         st.caption(
-            "Shaded band: your first two weeks' average ±2 points, the size of change most people notice."
+            f"Shaded band: your first {head.change.window_words}' average ±2 points, the size of change most people notice."
         )
 
 if in_sessions.empty:

@@ -36,11 +36,16 @@ left.download_button(
     help="Check-ins, sessions, movements, questionnaires; opens in Excel, Numbers or LibreOffice.",
 )  # fmt: skip
 right.download_button(
-    "FHIR R4 bundle (JSON)", data=lambda: exports.bundle_json(exports.build_bundle(diary_tables(store))).encode(),
+    "Health-record file for a clinic (JSON)", data=lambda: exports.bundle_json(exports.build_bundle(diary_tables(store))).encode(),
     file_name=f"backcare-fhir-{date.today().isoformat()}.json", mime="application/fhir+json", icon="🏥",
     key="export_fhir", on_click="ignore", width="stretch",
-    help="The standard health-record format: pain (LOINC 72514-3), exercise (73985-4, 55411-3), PEG (91147-9).",
+    help="For a clinic's computer system; see the details below.",
 )  # fmt: skip
+with st.expander("Details for your clinician"):
+    st.caption(
+        "The health-record file is a FHIR R4 bundle: pain as LOINC 72514-3, exercise as 73985-4 and "
+        "55411-3, PEG-3 as 91147-9."
+    )
 
 st.subheader("Backups")
 st.caption(

@@ -14,7 +14,10 @@ from backcare.store import red_flag_frame
 
 st.title("History")
 ui.show_flash()
-st.caption("Edit a cell, add a row at the bottom, or select rows and delete them; then save.")
+st.caption(
+    "Edit a cell, add a row at the bottom, or select rows and delete them; then save. Changing a date "
+    "moves that entry to the new day (if that day is free)."
+)
 
 store = ui.get_store()
 types = ui.type_names()
@@ -32,7 +35,8 @@ def recent(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def score(label: str, lo: int = 0, hi: int = 10) -> Any:
-    return st.column_config.NumberColumn(label, min_value=lo, max_value=hi, step=1, format="%d")
+    # No min/max in the grid: it would silently refuse 11. Saving validates and names the row instead.
+    return st.column_config.NumberColumn(label, step=1, format="%d", help=f"A whole number from {lo} to {hi}")
 
 
 def changes_panel(
@@ -73,18 +77,21 @@ def changes_panel(
         summary = ui.attempt(lambda: apply(store, original, edited, added, deleted))
         if summary is not None:
             st.session_state.pop(key, None)
+            st.session_state[f"{key}_pending"] = False  # our own save is not "another window"
             ui.flash(summary.sentence(noun))
             st.rerun()
     if cols[1].button("Discard", key=f"{key}_discard"):
         st.session_state.pop(key, None)
+        st.session_state[f"{key}_pending"] = False
         st.rerun()
 
 
-tab_checkins, tab_sessions, tab_peg, tab_impression, tab_safety = st.tabs(
-    ["Daily check-ins", "Exercise sessions", "Weekly PEG-3", "Monthly impression", "Safety checks"]
-)
+TABLES = ["Daily check-ins", "Exercise sessions", "Weekly PEG-3", "Monthly impression", "Safety checks"]
+# A remembered choice (not st.tabs, which jumped back to the first tab after every save or delete),
+# and one table at a time: on a phone the tab strip no longer sits under the editor's toolbar.
+table = st.segmented_control("Table", TABLES, default=TABLES[0], key="history_table") or TABLES[0]
 
-with tab_checkins:
+if table == TABLES[0]:
     checkins = recent(ui.checkins(None if since is None else since.date()))
     if checkins.empty:
         st.info(
@@ -97,6 +104,7 @@ with tab_checkins:
         key="checkin_editor",
         num_rows="dynamic",
         hide_index=True,
+        placeholder="",
         width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
@@ -118,7 +126,7 @@ with tab_checkins:
     )
     changes_panel("checkin_editor", "check-ins", checkins, editing.apply_checkin_changes)
 
-with tab_sessions:
+elif table == TABLES[1]:
     sessions = recent(ui.sessions(None if since is None else since.date()))
     if sessions.empty:
         st.info(
@@ -131,6 +139,7 @@ with tab_sessions:
         key="session_editor",
         num_rows="dynamic",
         hide_index=True,
+        placeholder="",
         width="stretch",
         disabled=["movements", "source"],
         column_config={
@@ -153,11 +162,12 @@ with tab_sessions:
     )
     changes_panel("session_editor", "sessions", sessions, editing.apply_session_changes)
 
-with tab_peg:
+elif table == TABLES[2]:
     weekly = recent(ui.peg())
-    st.caption(f"Each item 0-10 about the past week; the score is their mean. {questionnaires.PEG_CITATION}")
+    st.caption("Each item 0-10 about the past week; the score is their mean.")
     st.data_editor(
         weekly[["date", *editing.PEG_EDITABLE, "score"]], key="peg_editor", num_rows="dynamic", hide_index=True,
+        placeholder="",
         width="stretch", disabled=["score"],
         column_config={
             "date": st.column_config.DateColumn("Week of", required=True, format="YYYY-MM-DD"),
@@ -167,12 +177,13 @@ with tab_peg:
     )  # fmt: skip
     changes_panel("peg_editor", "weekly answers", weekly, editing.apply_peg_changes)
 
-with tab_impression:
+elif table == TABLES[3]:
     monthly = recent(ui.impressions())
     st.caption(questionnaires.IMPRESSION_QUESTION + " (-3 much worse ... +3 much better)")
     st.data_editor(
         monthly[["date", *editing.IMPRESSION_EDITABLE]], key="impression_editor", num_rows="dynamic",
-        hide_index=True, width="stretch",
+        hide_index=True,
+        placeholder="", width="stretch",
         column_config={
             "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
             "rating": st.column_config.SelectboxColumn(
@@ -183,7 +194,7 @@ with tab_impression:
     )  # fmt: skip
     changes_panel("impression_editor", "monthly answers", monthly, editing.apply_impression_changes)
 
-with tab_safety:
+else:
     checks = red_flag_frame(store)
     if checks.empty:
         st.info("No safety checks yet. The checklist is on the Today page once a week.", icon="🩺")
@@ -192,6 +203,7 @@ with tab_safety:
             answers=[", ".join(safety.labels(json.loads(a))) or "none" for a in checks["answers"]]
         )
         st.dataframe(
-            checks[["date", "level", "answers", "resolved_at", "resolution"]], hide_index=True, width="stretch",
+            checks[["date", "level", "answers", "resolved_at", "resolution"]], hide_index=True,
+        placeholder="", width="stretch",
             column_config={"level": "Result", "answers": "Ticked", "resolved_at": "Checked by a clinician", "resolution": "Note"},
         )  # fmt: skip

@@ -2,10 +2,11 @@
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 
 from backcare import ui
-from backcare.models import session_from_input
+from backcare.models import Session, session_from_input
 from backcare.store import add_exercise_type, add_session, last_session_defaults
 
 st.title("Log an exercise session")
@@ -42,22 +43,20 @@ options = catalogue.loc[catalogue["exercise_type"] == type_key, "name"].tolist()
 
 with st.form("session_form"):
     c1, c2 = st.columns(2)
-    minutes = c1.number_input(
-        "Minutes", min_value=1, max_value=600, value=last_minutes or 30, step=5, key="minutes"
-    )
+    # No min/max on the fields: the browser would silently refuse 0 or 10000. Saving explains instead.
+    minutes = c1.number_input("Minutes", value=last_minutes or 30, step=5, key="minutes")
     start = c2.time_input("Start time (optional)", value=None, key="start_time", step=300)
     rpe = c1.number_input(
         "Effort, 1-10 (optional)",
-        min_value=1,
-        max_value=10,
         value=None,
+        step=1,
         key="rpe",
         help="Rate of perceived exertion: 1 = very light, 10 = maximal effort.",
     )
     instructor = c2.checkbox("With an instructor or physio", key="with_instructor")
     c3, c4 = st.columns(2)
-    before = c3.number_input("Pain just before (0-10)", 0, 10, value=None, key="pain_before")
-    after = c4.number_input("Pain just after (0-10)", 0, 10, value=None, key="pain_after")
+    before = c3.number_input("Pain just before (0-10)", value=None, step=1, key="pain_before")
+    after = c4.number_input("Pain just after (0-10)", value=None, step=1, key="pain_after")
     movements = st.multiselect(
         "Movements",
         options,
@@ -67,8 +66,23 @@ with st.form("session_form"):
     notes = st.text_area("Notes", key="session_notes", max_chars=2000)
     submitted = st.form_submit_button("Save session", type="primary")
 
+FORM_KEYS = ("minutes", "start_time", "rpe", "with_instructor", "pain_before", "pain_after", "session_notes")
+errors = st.container()
+
+
+def save(session: Session) -> None:
+    """Write the session, then empty the form for the next one."""
+    if ui.attempt(lambda: add_session(store, session, create_movements=False), errors):
+        for key in (*FORM_KEYS, f"movements_{session.exercise_type}"):
+            st.session_state.pop(key, None)
+        st.session_state.pop("duplicate_session", None)
+        ui.flash(
+            f"Saved: {session.duration_min} min of {types[session.exercise_type]} on {ui.format_day(session.date)}."
+        )
+        st.rerun()
+
+
 if submitted:
-    errors = st.container()
     session = ui.attempt(
         lambda: session_from_input(
             date=day,
@@ -84,13 +98,32 @@ if submitted:
         ),
         errors,
     )
-    if session is not None and ui.attempt(
-        lambda: add_session(store, session, create_movements=False), errors
-    ):
-        ui.flash(
-            f"Saved: {session.duration_min} min of {types[session.exercise_type]} on {ui.format_day(session.date)}."
+    if session is not None:
+        logged = ui.sessions()
+        same = logged[
+            (logged["date"] == pd.Timestamp(session.date))
+            & (logged["exercise_type"] == session.exercise_type)
+            & (logged["duration_min"] == session.duration_min)
+        ]
+        if len(same):
+            st.session_state["duplicate_session"] = session
+        else:
+            save(session)
+
+pending = st.session_state.get("duplicate_session")
+if pending is not None:
+    with errors:
+        st.warning(
+            f"You already logged {pending.duration_min} min of {ui.md(types[pending.exercise_type])} on "
+            f"{ui.format_day(pending.date)}. Is this a second session?",
+            icon="🔁",
         )
-        st.rerun()
+        yes, no = st.columns(2)
+        if yes.button("Yes, save a second session", key="duplicate_yes"):
+            save(pending)
+        if no.button("No, don't save it", key="duplicate_no"):
+            st.session_state.pop("duplicate_session", None)
+            st.rerun()
 
 with st.expander("Add your own exercise type"), st.form("new_type_form", clear_on_submit=True):
     name = st.text_input("Name", placeholder="e.g. Tai chi", key="new_type_name")

@@ -144,7 +144,9 @@ def _eligibility(diary: Diary, t: np.ndarray, mask: np.ndarray, th: Thresholds) 
     day positions, ``mask``: rows with the type)."""
     n_with, n_rows = int(mask.sum()), len(t)
     if n_with < th.min_days_with:
-        return f"{n_with} usable days with it; at least {th.min_days_with} are needed"
+        return (
+            f"{n_with} usable day{'' if n_with == 1 else 's'} with it; at least {th.min_days_with} are needed"
+        )
     with_days = t[mask]
     weeks = diary.week_count(with_days)
     if weeks < th.min_weeks:

@@ -53,6 +53,12 @@ class PainChange:
     latest_mean: float
     baseline_days: int
     latest_days: int
+    window_days: int = 14  # length of each compared window (4 weeks for ranges of six months or more)
+
+    @property
+    def window_words(self) -> str:
+        """'two weeks' or 'four weeks': the compared windows, in words."""
+        return "four weeks" if self.window_days == 28 else "two weeks"
 
     @property
     def absolute(self) -> float:
@@ -66,10 +72,12 @@ class PainChange:
 
     @property
     def category(self) -> str:
-        """Meaningful-change band of the % change (see change_category)."""
+        """Meaningful-change band of the % change (see change_category), but never "substantial"
+        under the ~2 points most people notice (a small baseline makes large percentages easy)."""
         if self.baseline_mean == 0:
             return "no meaningful change" if abs(self.absolute) < MEANINGFUL_POINTS else "substantial"
-        return change_category(self.percent)
+        band = change_category(self.percent)
+        return "moderate" if band == "substantial" and abs(self.absolute) < MEANINGFUL_POINTS else band
 
     @property
     def direction(self) -> str:
@@ -82,22 +90,30 @@ class PainChange:
         """Plain-words summary of the change."""
         pct = "" if math.isnan(self.percent) else f", {self.percent:+.0f}%"
         return (
-            f"Average pain went from {self.baseline_mean:.1f} (first two weeks) to {self.latest_mean:.1f} "
-            f"(last two weeks): {self.absolute:+.1f} points{pct}, {self.category}"
+            f"Average pain went from {self.baseline_mean:.1f} (first {self.window_words}) to {self.latest_mean:.1f} "
+            f"(last {self.window_words}): {self.absolute:+.1f} points{pct}, {self.category}"
             + ("" if self.category == "no meaningful change" else f" ({self.direction})")
+            + (
+                f", under the {MEANINGFUL_POINTS:.0f} points most people notice"
+                if self.category != "no meaningful change" and abs(self.absolute) < MEANINGFUL_POINTS
+                else ""
+            )
             + "."
         )
 
 
 def pain_change(checkins: pd.DataFrame, start: date, end: date) -> PainChange | None:
-    """Compare the first and last 14 days of [start, end]; None when the range is too short or sparse."""
-    if (end - start).days + 1 < 2 * BASELINE_DAYS:
+    """Compare the first and last 14 days of [start, end] (28 days for ranges of six months or more,
+    so a year is not judged on two fortnights); None when the range is too short or sparse."""
+    length = (end - start).days + 1
+    if length < 2 * BASELINE_DAYS:
         return None
-    first = in_range(checkins, start, start + timedelta(days=BASELINE_DAYS - 1))
-    last = in_range(checkins, end - timedelta(days=BASELINE_DAYS - 1), end)
+    window = 2 * BASELINE_DAYS if length >= 182 else BASELINE_DAYS
+    first = in_range(checkins, start, start + timedelta(days=window - 1))
+    last = in_range(checkins, end - timedelta(days=window - 1), end)
     if len(first) < 4 or len(last) < 4:
         return None
-    return PainChange(float(first["pain"].mean()), float(last["pain"].mean()), len(first), len(last))
+    return PainChange(float(first["pain"].mean()), float(last["pain"].mean()), len(first), len(last), window)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,10 @@ _EXTRA_COLORS = ("#6d597a", "#b56576", "#355070", "#a3b18a", "#bc6c25", "#588157
 alt.data_transformers.disable_max_rows()  # ten years of days is fine
 
 TREND_HEIGHT = 300
+# The chart's width fits its box (page column or PDF), while ``height`` is the plot's own height:
+# titles, axes and legends are added around it instead of squeezing the plot (Streamlit's default
+# "fit" squeezed a 0-10 axis into 40-75 px once a legend sat below it).
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 PAIN_COLOR = "#1f2a2e"
 FLARE_COLOR = "#c0392b"
 

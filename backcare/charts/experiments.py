@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from backcare.charts.colors import AnyChart
+from backcare.charts.colors import FIT_WIDTH, AnyChart
 
 ARM_COLORS = {"A": "#2a9d8f", "B": "#8d8d8d"}
 
@@ -33,4 +33,12 @@ def experiment_chart(periods: pd.DataFrame, arm_names: dict[str, str]) -> AnyCha
     x = alt.X("period:O", title="Period (pairs side by side)", sort=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("mean_pain:Q", title="Mean daily pain (0-10)", scale=alt.Scale(domain=[0, 10]))
     bars = alt.Chart(df).mark_bar(width={"band": 0.7}).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    return bars.properties(height=260, title="Mean pain in each period (settling-in days left out)")
+    description = "Mean daily pain in each period: " + "; ".join(
+        f"period {r['period']} ({r['arm_name']}, {r['dates']}) {r['mean_pain']:.1f}" for _, r in df.iterrows()
+    )
+    return bars.properties(
+        autosize=FIT_WIDTH,
+        height=260,
+        title=["Mean pain in each period", "(settling-in days left out)"],
+        description=description,
+    )

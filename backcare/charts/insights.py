@@ -7,10 +7,11 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from backcare.charts.colors import AnyChart, type_color_scale
+from backcare.charts.colors import FIT_WIDTH, AnyChart, type_color_scale
 from backcare.charts.trends import with_type_names
 
 MEANINGFUL_BAND = 1.0
+ROW = 36  # px per type in the row charts (a fixed height: a "step" height cannot fit the page width)
 
 
 def _band(low: float, high: float) -> alt.Chart:
@@ -25,7 +26,7 @@ def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChar
     """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
     df = with_type_names(effects.dropna(subset=["estimate"]).sort_values("estimate"), type_names)
     df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_days_with'])} days)", axis=1)
-    x = alt.X("estimate:Q", title="Difference in next-day pain (points; left = lower pain)")
+    x = alt.X("estimate:Q", title=["Difference in next-day pain", "(points; left = lower pain)"])
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
@@ -41,9 +42,21 @@ def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChar
     )
     dots = alt.Chart(df).mark_point(filled=True, size=110).encode(x=x, y=y, color=colour, tooltip=tooltip)
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
-    return alt.layer(_band(-MEANINGFUL_BAND, MEANINGFUL_BAND), zero, rules, dots).properties(
-        height=alt.Step(34), title="Next-day pain after each type vs days without exercise"
-    )
+    return alt.layer(_band(-MEANINGFUL_BAND, MEANINGFUL_BAND), zero, rules, dots).properties(autosize=FIT_WIDTH,
+        height=ROW * max(len(df), 1),
+        title=["Next-day pain after each type", "vs days without exercise"],
+        description=_intervals("Difference in next-day pain after each type vs days without exercise",
+                               df, "estimate"),
+    )  # fmt: skip
+
+
+def _intervals(what: str, df: pd.DataFrame, column: str) -> str:
+    """Text alternative of an estimate-with-interval chart (points, negative = lower pain)."""
+    rows = [
+        f"{r['type_name']} {r[column]:+.1f} (95% range {r['ci_low']:+.1f} to {r['ci_high']:+.1f})"
+        for _, r in df.iterrows()
+    ]
+    return f"{what}, in points: " + ("; ".join(rows) if rows else "no estimates yet") + "."
 
 
 def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
@@ -55,7 +68,10 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     )
     order = df[df["lag"] == 1].sort_values("estimate")["type_name"].tolist()
     order += sorted(set(df["type_name"]) - set(order))
-    colour = alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names))
+    colour = alt.Color(
+        "type_name:N", title="Exercise", scale=type_color_scale(type_names),
+        legend=alt.Legend(orient="bottom", columns=2),
+    )  # fmt: skip
     offset = alt.XOffset("type_name:N", sort=order)
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
@@ -78,9 +94,12 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
         )
     )  # fmt: skip
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
-    return alt.layer(zero, bars, dots).properties(
-        height=240, title="How the difference looks over the days after"
-    )
+    return alt.layer(zero, bars, dots).properties(autosize=FIT_WIDTH,
+        height=240,
+        title=["How the difference looks", "over the days after"],
+        description=_intervals("Difference in pain on the same day, the next day and two days later",
+                               df.assign(type_name=df["type_name"] + ", " + df["when"].str.lower()), "estimate"),
+    )  # fmt: skip
 
 
 def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
@@ -108,7 +127,14 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
         )
     )
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
-    return alt.layer(zero, rules, dots).properties(height=alt.Step(34), title="Right after a session")
+    return alt.layer(zero, rules, dots).properties(
+        autosize=FIT_WIDTH,
+        height=ROW * max(len(df), 1),
+        title="Right after a session",
+        description=_intervals(
+            "Mean change in pain from just before to just after sessions", df, "mean_change"
+        ),
+    )
 
 
 def dose_chart(weeks: pd.DataFrame) -> AnyChart:
@@ -126,4 +152,9 @@ def dose_chart(weeks: pd.DataFrame) -> AnyChart:
         ]
     )
     line = base.transform_regression("minutes", "mean_pain").mark_line(color="#b56576", strokeDash=[6, 3])
-    return alt.layer(dots, line).properties(height=260, title="Weekly minutes and weekly pain")
+    return alt.layer(dots, line).properties(
+        autosize=FIT_WIDTH,
+        height=260,
+        title="Weekly minutes and weekly pain",
+        description=f"Weekly exercise minutes against that week's mean pain, {len(weeks)} weeks, with a straight-line summary.",
+    )

@@ -8,7 +8,14 @@ from datetime import date, timedelta
 import altair as alt
 import pandas as pd
 
-from backcare.charts.colors import FLARE_COLOR, PAIN_COLOR, TREND_HEIGHT, AnyChart, type_color_scale
+from backcare.charts.colors import (
+    FIT_WIDTH,
+    FLARE_COLOR,
+    PAIN_COLOR,
+    TREND_HEIGHT,
+    AnyChart,
+    type_color_scale,
+)
 
 
 def week_glance(checkins: pd.DataFrame, end: date) -> alt.Chart:
@@ -30,10 +37,21 @@ def week_glance(checkins: pd.DataFrame, end: date) -> alt.Chart:
         y=alt.Y("pain:Q", scale=alt.Scale(domain=[0, 10]), title="Pain (0-10)")
     )
     text = base.mark_text(dy=-8, fontSize=11).encode(y="pain:Q", text="label:N")
-    return (bars + text).properties(height=180, title="Your last 7 days")
+    logged = merged[merged["label"] != "not logged"]
+    description = "Your last 7 days: " + "; ".join(
+        f"{d} {lab}" for d, lab in zip(merged["day"], merged["label"], strict=True)
+    )
+    return (bars + text).properties(
+        autosize=FIT_WIDTH,
+        height=180,
+        title="Your last 7 days",
+        description=description if len(logged) else "Your last 7 days: nothing logged yet.",
+    )
 
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+TICK_ROW = -0.9  # y position (pain units, below 0) of the exercise-session ticks on the pain chart
+STEP = 30  # px per row in charts with one row per category
 
 
 def with_type_names(df: pd.DataFrame, type_names: Mapping[str, str]) -> pd.DataFrame:
@@ -56,7 +74,11 @@ def pain_trend(
     """
     weekly = resolution == "weekly"
     point_title, line_title = ("Week's mean", "4-week mean") if weekly else ("Pain", "7-day mean")
-    y_scale = alt.Scale(domain=[0, 10])
+    with_ticks = bool(len(sessions)) and not weekly
+    # Session ticks sit in a strip below pain 0, inside the plot: in pixels (the old ``alt.value``)
+    # they fell outside the chart's box and were cut off in the browser.
+    y_scale = alt.Scale(domain=[TICK_ROW - 0.6, 10] if with_ticks else [0, 10], nice=False)
+    y_axis = alt.Axis(values=list(range(0, 11, 2)))
     layers: list[alt.Chart] = []
     if baseline_mean is not None:
         band = pd.DataFrame(
@@ -75,13 +97,17 @@ def pain_trend(
                 tooltip=[alt.Tooltip("mean:Q", title="Baseline mean", format=".1f")],
             )
         )
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelOverlap=True))
+    x = alt.X(
+        "date:T",
+        title=None,
+        axis=alt.Axis(format="%d %b %Y", labelOverlap=True, labelFlush=True, labelBound=True),
+    )
     points = (
         alt.Chart(daily)
         .mark_circle(size=28, opacity=0.55, color=PAIN_COLOR)
         .encode(
             x=x,
-            y=alt.Y("pain:Q", scale=y_scale, title="Pain (0-10)"),
+            y=alt.Y("pain:Q", scale=y_scale, title="Pain (0-10)", axis=y_axis),
             tooltip=[
                 alt.Tooltip("date:T", title="Week of" if weekly else "Day", format="%a %d %b %Y"),
                 alt.Tooltip("pain:Q", title=point_title, format=".1f"),
@@ -110,15 +136,22 @@ def pain_trend(
         )
     )
     layers += [points, line, flares]
-    if len(sessions) and not weekly:
+    if with_ticks:
         marks = with_type_names(sessions[["date", "exercise_type", "duration_min"]], type_names)
         layers.append(
             alt.Chart(marks)
-            .mark_tick(thickness=2, size=10, yOffset=-6)
+            .mark_tick(orient="vertical", thickness=2, size=12)
             .encode(
                 x=x,
-                y=alt.value(height),
-                color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names)),
+                y=alt.datum(TICK_ROW, scale=y_scale),
+                color=alt.Color(
+                    "type_name:N",
+                    title="Exercise (ticks along the bottom)",
+                    scale=type_color_scale(type_names),
+                    legend=alt.Legend(
+                        orient="bottom", columns=2, titleLimit=0, labelLimit=0, columnPadding=24
+                    ),
+                ),
                 tooltip=[
                     alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
                     alt.Tooltip("type_name:N", title="Exercise"),
@@ -127,7 +160,28 @@ def pain_trend(
             )
         )
     title = "Pain over time (weekly averages)" if weekly else "Pain over time"
-    return alt.layer(*layers).properties(height=height, title=title).resolve_scale(y="shared")
+    return (
+        alt.layer(*layers)
+        .properties(
+            autosize=FIT_WIDTH,
+            height=height,
+            title=title,
+            description=_trend_description(daily, weekly, len(marks) if with_ticks else 0),
+        )
+        .resolve_scale(y="shared")
+    )
+
+
+def _trend_description(daily: pd.DataFrame, weekly: bool, n_sessions: int) -> str:
+    if daily.empty:
+        return "Pain over time: nothing logged in this range."
+    unit = "weekly averages" if weekly else "days"
+    first, last = pd.Timestamp(daily["date"].min()), pd.Timestamp(daily["date"].max())
+    text = (
+        f"Pain over time, {len(daily)} {unit} from {first:%d %b %Y} to {last:%d %b %Y}: "
+        f"lowest {daily['pain'].min():.1f}, highest {daily['pain'].max():.1f}, mean {daily['pain'].mean():.1f} out of 10."
+    )
+    return text + (f" {n_sessions} exercise sessions marked along the bottom." if n_sessions else "")
 
 
 def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) -> alt.Chart:
@@ -137,9 +191,18 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
         alt.Chart(df)
         .mark_bar()
         .encode(
-            x=alt.X("week:T", title="Week starting", axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            x=alt.X(
+                "week:T",
+                title="Week starting",
+                axis=alt.Axis(format="%d %b %Y", labelOverlap=True, labelFlush=True, labelBound=True),
+            ),
             y=alt.Y("sum(minutes):Q", title="Minutes"),
-            color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names)),
+            color=alt.Color(
+                "type_name:N",
+                title="Exercise",
+                scale=type_color_scale(type_names),
+                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, columnPadding=24),
+            ),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
                 alt.Tooltip("type_name:N", title="Exercise"),
@@ -147,22 +210,46 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
                 alt.Tooltip("sessions:Q", title="Sessions"),
             ],
         )
-        .properties(height=240, title="Weekly minutes by exercise type")
+        .properties(
+            autosize=FIT_WIDTH,
+            height=240,
+            title="Weekly minutes by exercise type",
+            description=(
+                f"Weekly exercise minutes over {df['week'].nunique()} weeks, {int(df['minutes'].sum())} minutes in all: "
+                + ", ".join(
+                    f"{name} {int(m)} min"
+                    for name, m in df.groupby("type_name")["minutes"]
+                    .sum()
+                    .sort_values(ascending=False)
+                    .items()
+                )
+                + "."
+            ),
+        )
     )
 
 
 def pain_calendar(days: pd.DataFrame) -> AnyChart:
     """Calendar heatmap (weeks x weekdays) of daily pain, with exercise days marked by a dot."""
+    days = days.assign(week_label=days["week"].dt.strftime("%d %b"))
+    weeks = days["week_label"].drop_duplicates().tolist()
+    # The week axis is ordinal, so its labels are text made here (a date format on an ordinal axis
+    # is invalid in the browser and stopped the whole chart from drawing).
     base = alt.Chart(days).encode(
-        x=alt.X("week:O", title=None, axis=alt.Axis(format="%d %b", labelOverlap=True, labelAngle=-45)),
+        x=alt.X(
+            "week_label:O",
+            title="Week starting",
+            sort=weeks,
+            axis=alt.Axis(labelOverlap=True, labelAngle=-45),
+        ),
         y=alt.Y("weekday:N", sort=WEEKDAYS, title=None),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color(
             "pain:Q",
-            title="Pain",
+            title="Pain (0-10)",
             scale=alt.Scale(domain=[0, 10], scheme="orangered"),
-            legend=alt.Legend(orient="bottom"),
+            legend=alt.Legend(orient="bottom", gradientLength=160),
         ),
         tooltip=[
             alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
@@ -175,7 +262,14 @@ def pain_calendar(days: pd.DataFrame) -> AnyChart:
         .mark_circle(size=14, color="#1f2a2e", opacity=0.7)
         .encode(tooltip=[alt.Tooltip("date:T", title="Exercised on", format="%a %d %b %Y")])
     )
-    return alt.layer(cells, dots).properties(height=170, title="Calendar (dot = exercise day)")
+    logged = days["pain"].notna()
+    description = (
+        f"Calendar of the {len(weeks)} weeks from {days['date'].min():%d %b %Y} to {days['date'].max():%d %b %Y}: "
+        f"pain logged on {int(logged.sum())} days, exercise on {int(days['exercised'].sum())} days."
+    )
+    return alt.layer(cells, dots).properties(
+        autosize=FIT_WIDTH, height=7 * 22, title="Calendar (dot = exercise day)", description=description
+    )
 
 
 def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
@@ -185,7 +279,7 @@ def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> 
     long = df.melt(
         id_vars=["label", "type_name", "n", "change"], value_vars=["before", "after"], var_name="when"
     )
-    y = alt.Y("label:N", title=None, sort=None)
+    y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=0))
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
         alt.Tooltip("when:N", title="When"),
@@ -206,11 +300,22 @@ def before_after_chart(summary: pd.DataFrame, type_names: Mapping[str, str]) -> 
             x="value:Q",
             y=y,
             color=alt.Color("type_name:N", title="Exercise", scale=type_color_scale(type_names), legend=None),
-            shape=alt.Shape("when:N", title=None, sort=["before", "after"]),
+            shape=alt.Shape(
+                "when:N", title=None, sort=["before", "after"], legend=alt.Legend(orient="bottom")
+            ),
             tooltip=tooltip,
         )
     )
-    return alt.layer(line, dots).properties(height=alt.Step(28), title="Pain just before and after sessions")
+    description = "Mean pain just before and just after sessions: " + "; ".join(
+        f"{name} {before:.1f} before, {after:.1f} after ({n:.0f} sessions)"
+        for name, before, after, n in zip(df["type_name"], df["before"], df["after"], df["n"], strict=True)
+    )
+    return alt.layer(line, dots).properties(
+        autosize=FIT_WIDTH,
+        height=STEP * len(df),
+        title="Pain just before and after sessions",
+        description=description,
+    )
 
 
 def locations_chart(counts: pd.DataFrame, location_names: Mapping[str, str]) -> alt.Chart:
@@ -221,10 +326,21 @@ def locations_chart(counts: pd.DataFrame, location_names: Mapping[str, str]) -> 
         .mark_bar(color="#b56576")
         .encode(
             x=alt.X("days:Q", title="Days mentioned"),
-            y=alt.Y("name:N", sort="-x", title=None),
+            y=alt.Y("name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=0)),
             tooltip=[alt.Tooltip("name:N", title="Where"), alt.Tooltip("days:Q", title="Days")],
         )
-        .properties(height=alt.Step(24), title="Where the pain is")
+        .properties(
+            autosize=FIT_WIDTH,
+            height=STEP * len(df),
+            title="Where the pain is",
+            description="Days each place was mentioned: "
+            + ", ".join(
+                f"{name} {days:.0f}"
+                for name, days in df.sort_values("days", ascending=False)[["name", "days"]].itertuples(
+                    index=False
+                )
+            ),
+        )
     )
 
 
@@ -247,9 +363,19 @@ def peg_chart(peg: pd.DataFrame) -> AnyChart:
         alt.Chart(peg)
         .mark_line(point=True, color="#2f6f73", strokeWidth=2.5)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelOverlap=True)),
+            x=alt.X(
+                "date:T",
+                title=None,
+                axis=alt.Axis(format="%d %b %Y", labelOverlap=True, labelFlush=True, labelBound=True),
+            ),
             y=alt.Y("score:Q", title="PEG score (0-10)", scale=alt.Scale(domain=[0, 10])),
             tooltip=tooltip,
         )
     )
-    return alt.layer(band, line).properties(height=220, title="Weekly PEG-3 score")
+    description = (
+        f"Weekly PEG-3 score, {len(peg)} weeks: first {first:.1f}, latest {float(peg['score'].iloc[-1]):.1f} out of 10. "
+        "Shaded band: the first score plus or minus 1 point."
+    )
+    return alt.layer(band, line).properties(
+        autosize=FIT_WIDTH, height=220, title="Weekly PEG-3 score", description=description
+    )

@@ -75,6 +75,15 @@ class ReportContent:
     detail_from: date | None = None  # notes and day grid start here when the range is longer
     symptoms: list[dict[str, Any]] = field(default_factory=list)
     estimated_sessions: int = 0
+    glance: list[tuple[str, str]] = field(default_factory=list)
+    diary_span: tuple[date, date] | None = None
+
+    @property
+    def differs_from_app(self) -> bool:
+        """True when the app's Insights (whole diary) use more days than this report's range."""
+        return self.diary_span is not None and (
+            self.diary_span[0] < self.options.start or self.diary_span[1] > self.options.end
+        )
 
     @property
     def code_legend(self) -> str:
@@ -96,15 +105,57 @@ class ReportContent:
     def summary_lines(self) -> list[str]:
         """The headline facts as sentences (page preview and PDF)."""
         lines = [
-            f"{self.days_logged} of {self.days_in_range} days logged ({self.logged_percent:.0f}%)"
+            f"{self.days_logged} of {_days(self.days_in_range)} logged ({self.logged_percent:.0f}%)"
             + (f"; mean pain {self.mean_pain:.1f}/10" if self.mean_pain is not None else "")
             + f"; {self.flare_days} flare day{'s' if self.flare_days != 1 else ''}."
         ]
         if self.change is not None:
             lines.append(self.change.sentence())
         else:
-            lines.append("Not enough days in the first and last two weeks to compare them.")
+            lines.append("Not enough days at the start and end of this period to compare them.")
         return lines
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _at_a_glance(checkins: pd.DataFrame, peg: pd.DataFrame) -> list[tuple[str, str]]:
+    """Page-1 facts a clinician looks for first: worst pain, function (PEG-3), sleep, medication use."""
+
+    def scale(column: str) -> str:
+        values = checkins[column].dropna() if column in checkins else pd.Series(dtype=float)
+        if values.empty:
+            return "not recorded in this period"
+        return (
+            f"mean {values.mean():.1f}/10 (range {values.min():.0f}-{values.max():.0f}), "
+            f"recorded on {_days(len(values))}"
+        )
+
+    if len(peg):
+        first, last = peg.iloc[0], peg.iloc[-1]
+        function = f"latest PEG-3 score {last['score']:.1f}/10 ({last['date']:%d %b %Y})"
+        if len(peg) > 1:
+            function += (
+                f"; first in period {first['score']:.1f} ({first['date']:%d %b %Y}); 1 point is meaningful"
+            )
+    else:
+        function = "no weekly PEG-3 answers in this period"
+    medication = checkins["medication"].dropna().astype(str).str.strip() if len(checkins) else pd.Series()
+    medication = medication[medication != ""]
+    if medication.empty:
+        meds = "none recorded"
+    else:
+        common = medication.value_counts().head(3)
+        meds = f"recorded on {_days(len(medication))} of {_days(len(checkins))} logged: " + ", ".join(
+            f"{name} ({_days(int(n))})" for name, n in common.items()
+        )
+    return [
+        ("Worst pain", scale("worst_pain")),
+        ("Function (PEG-3)", function),
+        ("Sleep quality", scale("sleep_quality")),
+        ("Medication", meds),
+    ]
 
 
 def _text(value: Any) -> str:
@@ -257,6 +308,10 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
         estimated_sessions=int((sessions.get("duration_quality", pd.Series(dtype=str)) != "recorded").sum())
         if len(sessions) and "duration_quality" in sessions
         else 0,
+        glance=_at_a_glance(checkins, peg),
+        diary_span=(inputs.checkins["date"].min().date(), inputs.checkins["date"].max().date())
+        if len(inputs.checkins)
+        else None,
     )
 
 

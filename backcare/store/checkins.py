@@ -94,9 +94,7 @@ def checkins_frame(store: Store, start: date | None = None, end: date | None = N
     """Check-ins in date order; ``date`` is datetime64, locations/qualities are lists of keys."""
     import pandas as pd
 
-    sql = (
-        f"SELECT {', '.join(CHECKIN_COLUMNS)} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
-    )
+    sql = f"SELECT {', '.join(CHECKIN_COLUMNS)} FROM checkins WHERE date >= ? AND date <= ? ORDER BY date"
     df = store.frame(sql, [(start or date.min).isoformat(), (end or date.max).isoformat()])
     df["date"] = pd.to_datetime(df["date"])
     for col in ("locations", "qualities"):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from backcare import demo
 from backcare.store import Store
-from tests.e2e.conftest import ROOT, wait_idle, watch_requests
+from tests.e2e.conftest import wait_idle, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_dashboard_renders_charts_and_downloads_a_png(browser, make_app, tmp_pat
     expect(charts.first.locator("canvas, svg").first).to_be_visible(timeout=20000)
     assert charts.count() >= 4
     page.wait_for_timeout(800)  # let Vega finish drawing before the screenshot
-    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "dashboard.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
 
     page.get_by_role("button", name="Download", exact=True).first.click()
     with page.expect_download() as info:

@@ -8,33 +8,29 @@ import pytest
 from playwright.sync_api import expect
 
 from backcare.store import Store, checkins_frame, sessions_frame
-from tests.e2e.conftest import ROOT, wait_idle, watch_requests
+from tests.e2e.conftest import wait_idle, watch_requests
 
 pytestmark = pytest.mark.browser
-SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
-def set_slider(page, value: int) -> None:
-    slider = page.get_by_role("slider").first
-    slider.focus()
-    page.keyboard.press("Home")
-    for _ in range(value):
-        page.keyboard.press("ArrowRight")
+def choose_pain(page, value: int) -> None:
+    page.get_by_role("radiogroup").first.get_by_text(str(value), exact=True).click()
 
 
-def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(browser, make_app, offsite_requests):
+def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(
+    browser, make_app, tmp_path, offsite_requests
+):
     app = make_app()
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     watch_requests(page, offsite_requests)
     page.goto(app.url)
     expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible(timeout=30000)
-    set_slider(page, 6)
-    page.get_by_role("button", name="Save", exact=True).click()
+    choose_pain(page, 6)
+    page.get_by_role("button", name="Save pain for this day").click()
     expect(page.get_by_text(re.compile(r"Saved: pain 6/10"))).to_be_visible(timeout=15000)
     wait_idle(page)
     expect(page.get_by_test_id("stVegaLiteChart").locator("canvas, svg").first).to_be_visible(timeout=15000)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "today.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "today.png"), full_page=True)
 
     page.get_by_role("link", name="Log exercise").click()
     expect(page.get_by_role("heading", name="Log an exercise session")).to_be_visible(timeout=15000)
@@ -49,8 +45,9 @@ def test_new_person_logs_pain_and_yoga_and_sees_both_in_history(browser, make_ap
     expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=15000)
     wait_idle(page)
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
-    page.get_by_role("tab", name="Exercise sessions").click()
-    expect(page.get_by_test_id("stDataFrame").nth(1)).to_be_visible()
+    page.get_by_text("Exercise sessions", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
 
     with Store(app.db) as store:
         assert checkins_frame(store)["pain"].tolist() == [6]

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from backcare import demo
 from backcare.store import Store
-from tests.e2e.conftest import ROOT, wait_idle, watch_requests
+from tests.e2e.conftest import wait_idle, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,9 @@ def seed(db) -> None:
         demo.write_demo(store, 365, 7)
 
 
-def test_insights_page_shows_plain_sentences_and_the_forest_plot(browser, make_app, offsite_requests):
+def test_insights_page_shows_plain_sentences_and_the_forest_plot(
+    browser, make_app, tmp_path, offsite_requests
+):
     app = make_app(seed)
     page = browser.new_page(viewport={"width": 1280, "height": 1100})
     watch_requests(page, offsite_requests)
@@ -28,6 +30,6 @@ def test_insights_page_shows_plain_sentences_and_the_forest_plot(browser, make_a
     chart = page.get_by_test_id("stVegaLiteChart").first
     expect(chart.locator("canvas, svg").first).to_be_visible(timeout=20000)
     page.wait_for_timeout(800)
-    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "insights.png"))
+    page.screenshot(path=str(tmp_path / "insights.png"))
     assert page.get_by_text("p-value").count() == 0
     assert offsite_requests == []

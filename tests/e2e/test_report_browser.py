@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from backcare import demo
 from backcare.store import Store
-from tests.e2e.conftest import ROOT, wait_idle, watch_requests
+from tests.e2e.conftest import wait_idle, watch_requests
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_download_the_pdf_report(browser, make_app, tmp_path, offsite_requests):
     page.keyboard.press("Enter")
     page.wait_for_timeout(1000)  # the status widget appears only after a short delay
     wait_idle(page)
-    page.screenshot(path=str(ROOT / "docs" / "screenshots" / "report.png"), full_page=True)
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     page.get_by_role("button", name="Make the PDF report").click()
     expect(page.get_by_role("button", name="Download the PDF report")).to_be_visible(timeout=30000)
     wait_idle(page)

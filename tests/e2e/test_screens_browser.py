@@ -1,0 +1,146 @@
+"""Every page, as a person sees it in Chromium at 1280 px and at 390 px, on an empty diary and on a
+year of demo data: no console error or warning, charts that drew readable marks, no serious or
+critical axe-core finding, and a full-page screenshot of each (paths printed, temporary folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from backcare import config, demo
+from backcare.store import Store
+from tests.e2e import seeing
+
+pytestmark = pytest.mark.browser
+
+
+def seed_year(db: Path) -> None:
+    """A year of deterministic demo data in the person's own diary, with an experiment running for
+    60 days (its per-period chart was clipped and squeezed)."""
+    from datetime import date, timedelta
+
+    from backcare.records import ExperimentPlan
+    from backcare.store import start_experiment
+
+    with Store(db) as store:
+        demo.write_demo(store, 365, 7)
+        start_experiment(store, ExperimentPlan("yoga", date.today() - timedelta(days=60), seed=5))
+
+
+@pytest.mark.parametrize("width", list(seeing.WIDTHS))
+@pytest.mark.parametrize("diary", ["empty", "year"])
+def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path, capsys, diary, width):
+    app = make_app(seed_year if diary == "year" else None)
+    folder = tmp_path / "screens"
+    w = seeing.WIDTHS[width][0]
+    problems: list[str] = []
+    charts_seen = 0
+    for path, heading in seeing.PAGES.items():
+        page = seeing.new_page(browser, width)
+        console = seeing.Console(app.url)
+        console.attach(page)
+        page.goto(f"{app.url}/{path}")
+        seeing.settle(page, heading)
+        name = path or "today"
+        shot = seeing.full_screenshot(page, folder / f"{diary}-{name}-{w}.png")
+        with capsys.disabled():
+            print(f"\nscreenshot: {shot}")
+        charts_seen += len(seeing.chart_report(page))
+        problems += [f"{name}: {p}" for p in seeing.chart_problems(page)]
+        problems += [f"{name}: axe {v}" for v in seeing.axe_violations(page)]
+        problems += [f"{name}: console {c}" for c in console.problems]
+        page.close()
+    assert problems == [], "\n".join(problems)
+    if diary == "year":
+        assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4, Experiments 1 really drew
+
+
+def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
+    app = make_app(seed_year)
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone from the start
+    page.get_by_test_id("stExpandSidebarButton").click()
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    page.get_by_role("link", name="Dashboard").click()
+    seeing.settle(page, "Dashboard")
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+
+
+HOSTILE = "![p](http://203.0.113.9/pixel.png) [link](http://203.0.113.9/x) <img src=http://203.0.113.9/i.png>"
+
+
+def seed_hostile(db: Path) -> None:
+    """A year of demo data plus user-supplied text that would fetch from another host if it were
+    rendered as Markdown or HTML: a red-flag answer, notes, medication and a custom type name."""
+    from datetime import date
+
+    from backcare.models import checkin_from_input, session_from_input
+    from backcare.store import add_exercise_type, add_session, save_checkin, save_red_flag_check
+
+    seed_year(db)
+    with Store(db) as store:
+        key = add_exercise_type(store, "Tai chi " + HOSTILE[:40])
+        add_session(
+            store, session_from_input(date=date.today(), exercise_type=key, duration_min=20, notes=HOSTILE)
+        )
+        save_checkin(
+            store, checkin_from_input(date=date.today(), pain=4, notes=HOSTILE, medication=HOSTILE[:100])
+        )
+        save_red_flag_check(store, date.today(), ["fever", HOSTILE], "urgent")
+
+
+def test_user_text_is_plain_on_every_page_and_nothing_is_fetched_from_another_host(browser, make_app):
+    from tests.e2e.conftest import watch_requests
+
+    app = make_app(seed_hostile)
+    offsite: list[str] = []
+    for path, heading in seeing.PAGES.items():
+        page = seeing.new_page(browser, "laptop")
+        watch_requests(page, offsite)
+        page.goto(f"{app.url}/{path}")
+        seeing.settle(page, heading)
+        page.close()
+    assert offsite == []
+
+
+def test_demo_mode_is_unmistakable_on_every_page_and_survives_a_reload(browser, make_app):
+    from backcare.store import checkins_frame
+
+    app = make_app()
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    page.get_by_role("button", name="Explore with demo data first").click()
+    expect(page.get_by_text("Demo diary", exact=False).first).to_be_visible(timeout=30000)
+    page.reload()
+    seeing.settle(page, seeing.PAGES[""])
+    assert page.url.endswith("?demo=1")
+    expect(page.get_by_text("The demo diary has", exact=False)).to_be_visible()
+    page.get_by_test_id("stExpandSidebarButton").click()
+    page.get_by_role("link", name="History").click()
+    seeing.settle(page, "History")
+    expect(page.get_by_text("Demo diary", exact=False).first).to_be_visible()  # in the main area
+    with Store(app.db) as own:
+        assert checkins_frame(own).empty
+    with Store(config.demo_db_path(app.db)) as demo_diary:
+        assert len(checkins_frame(demo_diary)) > 100
+
+
+@pytest.mark.parametrize("diary", ["empty", "year"])
+def test_on_a_phone_the_pain_choice_and_save_are_on_the_first_screen(browser, make_app, diary):
+    app = make_app(seed_year if diary == "year" else None)
+    page = seeing.new_page(browser, "phone")
+    page.goto(app.url)
+    seeing.settle(page, seeing.PAGES[""])
+    height = seeing.WIDTHS["phone"][1]
+    for target in (
+        page.get_by_role("radiogroup").first,
+        page.get_by_role("button", name="Save pain for this day"),
+    ):
+        box = target.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height, (diary, box)
