@@ -35,7 +35,7 @@ st.markdown(
 st.subheader("Use it on your phone")
 phone = serve.phone_access()
 if phone is None:
-    st.caption(
+    st.markdown(
         "To log from your phone on your home network, start backcare with `make run-lan` instead: it asks "
         "for a password first and serves over HTTPS only. See the README."
     )
