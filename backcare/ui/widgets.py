@@ -1,160 +1,34 @@
-"""The only backcare module that imports streamlit: cached loaders, shared widgets, error display."""
+"""Shared page pieces: errors and flashes, plain-text escaping, the sidebar and demo mode, the
+remembered date range, cached charts with downloads, the experiment banner and the safety checklist."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import pandas as pd
 import streamlit as st
 
 from backcare import config, store
 from backcare.errors import BackcareError
-from backcare.store import Store
-
-T = TypeVar("T")
-
-DEMO_KEY = "demo_mode"
-NOT_ADVICE = (
-    "backcare is a diary, not medical advice. Talk to a qualified professional before starting a new "
-    "exercise programme, and seek care promptly if your pain changes suddenly."
+from backcare.ui.diary import (
+    DEMO_KEY,
+    NOT_ADVICE,
+    T,
+    _copied,
+    _daily_backup,
+    _open_store,
+    active_db_path,
+    checkins,
+    get_store,
+    in_demo,
+    own_db_path,
+    revision,
+    sessions,
+    type_names,
 )
-
-
-# -- which database ------------------------------------------------------------------------------
-
-
-def own_db_path() -> Path:
-    """The person's own database (from $BACKCARE_DB or the default)."""
-    return config.db_path()
-
-
-def in_demo() -> bool:
-    """True while this browser session explores demo data (kept in the URL as ?demo=1, so a reload
-    stays in demo mode)."""
-    if st.query_params.get("demo") == "1":
-        st.session_state[DEMO_KEY] = True
-    return bool(st.session_state.get(DEMO_KEY))
-
-
-def active_db_path() -> Path:
-    """The database this browser session shows: the demo one while exploring demo data."""
-    if in_demo():
-        return config.demo_db_path(own_db_path())
-    return own_db_path()
-
-
-@st.cache_resource(show_spinner=False)
-def _open_store(path: str) -> Store:
-    return Store(path)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _daily_backup(path: str, day: date) -> None:
-    # Once per day and file while the app runs: a consistent copy under backups/ (the last 14 kept).
-    # A backup problem must never stop someone logging; the Data page offers manual backups.
-    with contextlib.suppress(OSError, BackcareError):
-        store.daily_backup(_open_store(path), day)
-
-
-def get_store() -> Store:
-    """The Store for the active database (one per process and file, shared by all sessions)."""
-    return _open_store(str(active_db_path()))
-
-
-def revision() -> int:
-    """Current data revision of the active database (changes after every write, from any tab)."""
-    return get_store().revision()
-
-
-# -- cached loaders (keyed by path and revision, so any write invalidates them) ------------------
-# Typed loaders, one per reader. The big frames are shared, not copied, between reruns and sessions
-# (cache_resource): pandas copy-on-write keeps derived frames independent; callers must never assign
-# into them in place. Pages pass the date range they show, so the work after a save follows the
-# range on screen, not the length of the diary.
-
-
-@st.cache_resource(show_spinner=False, max_entries=32)
-def _shared(
-    _reader: Callable[..., pd.DataFrame], name: str, path: str, rev: int, start: date | None, end: date | None
-) -> pd.DataFrame:
-    return _reader(_open_store(path), start, end)  # ``name`` stands for _reader in the key
-
-
-# Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
-@st.cache_data(show_spinner=False, max_entries=32)
-def _small(_reader: Callable[[Store], Any], name: str, path: str, rev: int) -> Any:
-    return _reader(_open_store(path))
-
-
-def _key() -> tuple[str, int]:
-    return str(active_db_path()), revision()
-
-
-def _copied(reader: Callable[[Store], T]) -> T:
-    result: T = _small(reader, reader.__name__, *_key())
-    return result
-
-
-def peg() -> pd.DataFrame:
-    """Weekly PEG-3 answers with scores (cached until the next write)."""
-    return _copied(store.peg_frame)
-
-
-def impressions() -> pd.DataFrame:
-    """Monthly global-impression answers (cached until the next write)."""
-    return _copied(store.global_impression_frame)
-
-
-def checkins(start: date | None = None, end: date | None = None) -> pd.DataFrame:
-    """Check-ins of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _shared(store.checkins_frame, "checkins", *_key(), start, end)
-
-
-def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame:
-    """Sessions of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _shared(store.sessions_frame, "sessions", *_key(), start, end)
-
-
-def type_names() -> dict[str, str]:
-    """Exercise type key -> display name (cached until the next write)."""
-    return _copied(store.type_names)
-
-
-def movement_catalogue() -> pd.DataFrame:
-    """The movement catalogue (cached until the next write)."""
-    return _copied(store.movements)
-
-
-def answer_dates() -> dict[str, date | None]:
-    """Last PEG, impression and screening dates and the first diary date (cached until the next write)."""
-    return _copied(store.last_answer_dates)
-
-
-def first_day() -> date | None:
-    """Date of the first check-in or session, or None for an empty diary (cached until the next write)."""
-    return answer_dates()["first"]
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from backcare import analysis
-
-    checkins = _shared(store.checkins_frame, "checkins", path, rev, None, None)
-    profile = analysis.lag_profile(checkins, _shared(store.sessions_frame, "sessions", path, rev, None, None))
-    return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
-
-
-def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(next-day effect details, same/next/two-days lag profile), computed once per data revision:
-    the profile's next-day rows are the details, so the slow regression runs three times, not four."""
-    return _insights(*_key())
-
 
 # -- running actions -----------------------------------------------------------------------------
 
@@ -433,149 +307,3 @@ def red_flag_banner(context: str = "") -> bool:
             flash("Marked as checked. Take care, and follow your clinician's advice.")
             st.rerun()
     return True
-
-
-# -- access ---------------------------------------------------------------------------------------
-
-SESSION_PARAM = "session"  # the signed, expiring token that lets a login survive reloads
-DOWNLOAD_LIFETIME = 10.0  # seconds a generated download may wait for its fetches
-FETCHES_PER_DOWNLOAD = 2  # Streamlit's page fetches the address once to check it, once to download
-
-
-def _locked(message: str) -> None:
-    st.error(message, icon="🔒")
-    st.stop()
-
-
-def gate() -> None:
-    """Stop the page unless it may show the diary: HTTPS on any non-loopback address, a readable
-    password file, the password (or a valid session token) when one is set; also makes sensitive
-    downloads one-shot. See SECURITY.md."""
-    import time
-
-    from backcare import auth
-
-    _serve_downloads_once()
-    address = st.get_option("server.address")
-    if not auth.is_loopback(address) and not st.get_option("server.sslCertFile"):
-        _locked(
-            f"backcare is reachable from other computers (server address '{address or 'all interfaces'}') "
-            "without HTTPS, so it will not show your diary. Run it on 127.0.0.1 (`make run`) or over "
-            "HTTPS with a password: `make run-lan`."
-        )
-    path = config.auth_path(own_db_path())
-    try:
-        record = auth.load_record(path)
-    except auth.DamagedPasswordFile as exc:
-        _locked(str(exc))
-        return
-    if record is None:
-        if not auth.is_loopback(address):
-            _locked(
-                "backcare is reachable from other computers but has no password, so it will not show "
-                "your diary. Set a password first: `python -m backcare set-password`."
-            )
-        return
-    hours = auth.session_hours()
-    token = st.query_params.get(SESSION_PARAM)
-    if st.session_state.get("_authenticated") == record["hash"]:
-        if hours and token != st.session_state.get("_session_token"):
-            st.query_params[SESSION_PARAM] = st.session_state["_session_token"]  # kept across pages
-        return
-    if hours and token and auth.token_is_valid(token, record):
-        st.session_state.update(_authenticated=record["hash"], _session_token=token)
-        return
-    st.query_params.pop(SESSION_PARAM, None)
-    st.title("backcare")
-    with st.form("login"):
-        password = st.text_input("Password", type="password", key="login_password")
-        submitted = st.form_submit_button("Open my diary", type="primary", width="stretch")
-    if submitted:
-        throttle = auth.Throttle(auth.throttle_path(path))
-        wait = throttle.begin()
-        if wait > 0:
-            st.error(f"Too many wrong passwords. Please wait {wait:.0f} seconds and try again.", icon="⏳")
-        elif auth.verify_password(password, record):
-            throttle.succeeded()
-            st.session_state.update(
-                _authenticated=record["hash"], _session_token=auth.issue_token(record, hours)
-            )
-            st.rerun()
-        else:
-            time.sleep(0.5)
-            st.error("That password is not right.", icon="🔑")
-    st.stop()
-
-
-def signed_in() -> bool:
-    """Whether this browser session opened the diary with a password (one is set)."""
-    return bool(st.session_state.get("_authenticated"))
-
-
-def sign_out() -> None:
-    """Forget this device's login (the page asks for the password again)."""
-    for name in ("_authenticated", "_session_token"):
-        st.session_state.pop(name, None)
-    st.query_params.pop(SESSION_PARAM, None)
-    st.rerun()
-
-
-def _serve_downloads_once() -> None:
-    # Download buttons given a callable make their file on click (only an authenticated page renders
-    # them); Streamlit then keeps it under /media/<id>, unauthenticated, until two later script runs.
-    # Here each such file answers FETCHES_PER_DOWNLOAD times (Streamlit's page checks the address,
-    # then downloads it), then is dropped; unfetched, it is dropped after DOWNLOAD_LIFETIME seconds.
-    import os
-    import threading
-
-    from streamlit import runtime
-
-    if not runtime.exists():
-        return
-    manager = runtime.get_instance().media_file_mgr
-    storage: Any = manager._storage  # the object the /media route reads from
-    if getattr(storage, "_backcare_serve_once", False):
-        return
-    left: dict[str, int] = {}
-    lock = threading.Lock()
-    execute, read = manager.execute_deferred, storage.get_file
-
-    def execute_deferred(file_id: str) -> str:
-        url = execute(file_id)
-        made = os.path.splitext(url.rsplit("/", 1)[-1])[0]
-        with lock:
-            left[made] = FETCHES_PER_DOWNLOAD
-        expiry = threading.Timer(DOWNLOAD_LIFETIME, _drop, (made,))
-        expiry.daemon = True
-        expiry.start()
-        return url
-
-    def _drop(file_id: str) -> None:
-        with lock:
-            left.pop(file_id, None)
-            storage.delete_file(file_id)
-
-    def get_file(filename: str) -> Any:
-        found = read(filename)
-        file_id = os.path.splitext(filename)[0]
-        with lock:
-            if file_id in left:
-                left[file_id] -= 1
-                if left[file_id] <= 0:
-                    del left[file_id]
-                    storage.delete_file(file_id)
-        return found
-
-    manager.execute_deferred = execute_deferred  # type: ignore[method-assign]
-    storage.get_file = get_file
-    storage._backcare_serve_once = True
-
-
-@st.cache_resource(show_spinner=False)
-def warm_report_engines() -> None:
-    """Once per process, in the background: start the chart and PDF engines before the first download."""
-    import threading
-
-    from backcare.reports.pdf import warm_up
-
-    threading.Thread(target=warm_up, name="backcare-warm-up", daemon=True).start()

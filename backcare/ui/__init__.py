@@ -1,0 +1,100 @@
+"""The only backcare package that imports streamlit: what every page shares.
+
+- ``diary``: which diary is shown (own or demo), the one Store per file, cached loaders keyed by
+  (database, revision[, range]);
+- ``widgets``: errors and flashes, plain-text escaping of user text, the sidebar and demo banner,
+  the remembered date range, cached charts with downloads, the experiment banner, the safety checklist;
+- ``access``: the password gate, signed session tokens, HTTPS off loopback, downloads served once.
+
+Pages use ``from backcare import ui`` and ``ui.<name>``.
+"""
+
+from backcare.ui.access import (
+    DOWNLOAD_LIFETIME,
+    FETCHES_PER_DOWNLOAD,
+    SESSION_PARAM,
+    gate,
+    sign_out,
+    signed_in,
+    warm_report_engines,
+)
+from backcare.ui.diary import (
+    DEMO_KEY,
+    NOT_ADVICE,
+    active_db_path,
+    answer_dates,
+    checkins,
+    first_day,
+    get_store,
+    impressions,
+    in_demo,
+    insights_effects,
+    movement_catalogue,
+    own_db_path,
+    peg,
+    revision,
+    sessions,
+    type_names,
+)
+from backcare.ui.widgets import (
+    RANGE_PRESETS,
+    attempt,
+    chart,
+    chart_with_downloads,
+    experiment_banner,
+    flash,
+    format_day,
+    is_empty,
+    md,
+    memo,
+    range_and_filter,
+    red_flag_banner,
+    red_flag_checklist,
+    running_experiment,
+    show_flash,
+    sidebar,
+    start_demo,
+)
+
+__all__ = [
+    "DEMO_KEY",
+    "DOWNLOAD_LIFETIME",
+    "FETCHES_PER_DOWNLOAD",
+    "NOT_ADVICE",
+    "RANGE_PRESETS",
+    "SESSION_PARAM",
+    "active_db_path",
+    "answer_dates",
+    "attempt",
+    "chart",
+    "chart_with_downloads",
+    "checkins",
+    "experiment_banner",
+    "first_day",
+    "flash",
+    "format_day",
+    "gate",
+    "get_store",
+    "impressions",
+    "in_demo",
+    "insights_effects",
+    "is_empty",
+    "md",
+    "memo",
+    "movement_catalogue",
+    "own_db_path",
+    "peg",
+    "range_and_filter",
+    "red_flag_banner",
+    "red_flag_checklist",
+    "revision",
+    "running_experiment",
+    "sessions",
+    "show_flash",
+    "sidebar",
+    "sign_out",
+    "signed_in",
+    "start_demo",
+    "type_names",
+    "warm_report_engines",
+]

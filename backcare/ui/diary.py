@@ -1,0 +1,154 @@
+"""Which diary the app shows, the one Store per file, and the cached loaders keyed by revision."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from backcare import config, store
+from backcare.errors import BackcareError
+from backcare.store import Store
+
+T = TypeVar("T")
+
+DEMO_KEY = "demo_mode"
+NOT_ADVICE = (
+    "backcare is a diary, not medical advice. Talk to a qualified professional before starting a new "
+    "exercise programme, and seek care promptly if your pain changes suddenly."
+)
+
+
+# -- which database ------------------------------------------------------------------------------
+
+
+def own_db_path() -> Path:
+    """The person's own database (from $BACKCARE_DB or the default)."""
+    return config.db_path()
+
+
+def in_demo() -> bool:
+    """True while this browser session explores demo data (kept in the URL as ?demo=1, so a reload
+    stays in demo mode)."""
+    if st.query_params.get("demo") == "1":
+        st.session_state[DEMO_KEY] = True
+    return bool(st.session_state.get(DEMO_KEY))
+
+
+def active_db_path() -> Path:
+    """The database this browser session shows: the demo one while exploring demo data."""
+    if in_demo():
+        return config.demo_db_path(own_db_path())
+    return own_db_path()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    return Store(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _daily_backup(path: str, day: date) -> None:
+    # Once per day and file while the app runs: a consistent copy under backups/ (the last 14 kept).
+    # A backup problem must never stop someone logging; the Data page offers manual backups.
+    with contextlib.suppress(OSError, BackcareError):
+        store.daily_backup(_open_store(path), day)
+
+
+def get_store() -> Store:
+    """The Store for the active database (one per process and file, shared by all sessions)."""
+    return _open_store(str(active_db_path()))
+
+
+def revision() -> int:
+    """Current data revision of the active database (changes after every write, from any tab)."""
+    return get_store().revision()
+
+
+# -- cached loaders (keyed by path and revision, so any write invalidates them) ------------------
+# Typed loaders, one per reader. The big frames are shared, not copied, between reruns and sessions
+# (cache_resource): pandas copy-on-write keeps derived frames independent; callers must never assign
+# into them in place. Pages pass the date range they show, so the work after a save follows the
+# range on screen, not the length of the diary.
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _shared(
+    _reader: Callable[..., pd.DataFrame], name: str, path: str, rev: int, start: date | None, end: date | None
+) -> pd.DataFrame:
+    return _reader(_open_store(path), start, end)  # ``name`` stands for _reader in the key
+
+
+# Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
+@st.cache_data(show_spinner=False, max_entries=32)
+def _small(_reader: Callable[[Store], Any], name: str, path: str, rev: int) -> Any:
+    return _reader(_open_store(path))
+
+
+def _key() -> tuple[str, int]:
+    return str(active_db_path()), revision()
+
+
+def _copied(reader: Callable[[Store], T]) -> T:
+    result: T = _small(reader, reader.__name__, *_key())
+    return result
+
+
+def peg() -> pd.DataFrame:
+    """Weekly PEG-3 answers with scores (cached until the next write)."""
+    return _copied(store.peg_frame)
+
+
+def impressions() -> pd.DataFrame:
+    """Monthly global-impression answers (cached until the next write)."""
+    return _copied(store.global_impression_frame)
+
+
+def checkins(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Check-ins of the active database, only those in [start, end] when given (cached until the next write)."""
+    return _shared(store.checkins_frame, "checkins", *_key(), start, end)
+
+
+def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Sessions of the active database, only those in [start, end] when given (cached until the next write)."""
+    return _shared(store.sessions_frame, "sessions", *_key(), start, end)
+
+
+def type_names() -> dict[str, str]:
+    """Exercise type key -> display name (cached until the next write)."""
+    return _copied(store.type_names)
+
+
+def movement_catalogue() -> pd.DataFrame:
+    """The movement catalogue (cached until the next write)."""
+    return _copied(store.movements)
+
+
+def answer_dates() -> dict[str, date | None]:
+    """Last PEG, impression and screening dates and the first diary date (cached until the next write)."""
+    return _copied(store.last_answer_dates)
+
+
+def first_day() -> date | None:
+    """Date of the first check-in or session, or None for an empty diary (cached until the next write)."""
+    return answer_dates()["first"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from backcare import analysis
+
+    checkins = _shared(store.checkins_frame, "checkins", path, rev, None, None)
+    profile = analysis.lag_profile(checkins, _shared(store.sessions_frame, "sessions", path, rev, None, None))
+    return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
+
+
+def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(next-day effect details, same/next/two-days lag profile), computed once per data revision:
+    the profile's next-day rows are the details, so the slow regression runs three times, not four."""
+    return _insights(*_key())
