@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import resource
 import signal
 import stat
@@ -144,17 +145,22 @@ def test_backup_on_a_full_disk_names_the_cause(tmp_path):
 
 def test_interrupted_password_prompt_exits_2(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "BACKCARE_NEW_PASSWORD"}
+    terminal, keyboard = pty.openpty()  # the prompt needs a terminal (without one: a clear refusal)
     child = subprocess.Popen(
         [sys.executable, "-m", "backcare", "--db", str(tmp_path / "d.db"), "set-password"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdin=keyboard, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**env, "PYTHONPATH": str(ROOT)}, start_new_session=True,
     )  # fmt: skip
+    os.close(keyboard)
     assert child.stderr is not None
     seen = ""
     while "New password" not in seen:
-        seen += child.stderr.read(1)
+        char = child.stderr.read(1)
+        assert char, seen  # the prompt never came
+        seen += char
     child.send_signal(signal.SIGINT)
     _, err = child.communicate(timeout=60)
+    os.close(terminal)
     assert child.returncode == 2
     assert err.strip().splitlines()[-1] == "backcare: interrupted; nothing partial was saved."
     assert not (tmp_path / "backcare-auth.json").exists()

@@ -157,7 +157,7 @@ def test_settings_shows_the_qr_code_and_fingerprint_only_when_served_for_the_pho
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("views/settings.py").run()
     assert not at.exception and not at.get("image")
-    assert any("make run-lan" in c.value for c in at.caption)
+    assert any("make run-lan" in m.value for m in at.markdown)
     monkeypatch.setenv(serve.LAN_URL_ENV, "https://192.0.2.7:8501")
     monkeypatch.setenv(serve.LAN_FINGERPRINT_ENV, "AB:CD:EF")
     at = AppTest.from_file(APP, default_timeout=60).run()

@@ -5,11 +5,20 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
 from backcare import config
-from backcare.cli.common import add_command, diary_path, int_arg, open_store, output_path, write_error
+from backcare.cli.common import (
+    add_command,
+    diary_path,
+    input_file,
+    int_arg,
+    open_store,
+    output_path,
+    write_error,
+)
 from backcare.errors import BackcareError
 
 
@@ -37,9 +46,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from backcare.store import count_entries, restore_from
 
-    source = Path(args.file)
-    if not source.is_file():
-        raise BackcareError(f"{source}: no such file.")
+    source = input_file(Path(args.file))
     with open_store(args) as store:
         safety = restore_from(store, source)
         entries = count_entries(store)
@@ -59,8 +66,14 @@ def cmd_set_password(args: argparse.Namespace) -> int:
         auth.save_record(path, None)
         print("Password removed. The app is open to anyone who can reach it on this computer.")
         return 0
-    first = os.environ.get("BACKCARE_NEW_PASSWORD") or getpass.getpass("New password: ")
-    second = os.environ.get("BACKCARE_NEW_PASSWORD") or getpass.getpass("Same password again: ")
+    given = os.environ.get("BACKCARE_NEW_PASSWORD")
+    if not given and not sys.stdin.isatty():
+        raise BackcareError(
+            "set-password asks for the password in a terminal; run it in one "
+            "(or give it in the BACKCARE_NEW_PASSWORD environment variable). Nothing was changed."
+        )
+    first = given or getpass.getpass("New password: ")
+    second = given or getpass.getpass("Same password again: ")
     if first != second:
         raise BackcareError("The two passwords differ; nothing was changed.")
     auth.save_record(path, auth.hash_password(first))

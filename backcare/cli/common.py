@@ -57,6 +57,8 @@ def int_arg(text: str) -> int:
     """argparse type: a plain whole number (digits with an optional sign, nothing else)."""
     if not WHOLE_NUMBER_RE.fullmatch(text.strip()):
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
+    if len(text.strip().lstrip("+-")) > 18:  # beyond what SQLite stores as an integer
+        raise argparse.ArgumentTypeError(f"'{text}' is too large a number")
     return int(text)
 
 
@@ -191,3 +193,15 @@ def progress_printer(label: str) -> Callable[[int, int], None]:
         sys.stderr.flush()
 
     return show
+
+
+def input_file(path: Path) -> Path:
+    """A file a command reads (a backup, an export): refused with its real cause when it is missing,
+    a folder, or a device or pipe rather than a file."""
+    if path.is_dir():
+        raise BackcareError(f"{path} is a folder; give the file itself.")
+    if not path.exists():
+        raise BackcareError(f"{path}: no such file.")
+    if not path.is_file():
+        raise BackcareError(f"{path} is not a regular file (a device or a pipe); give a file.")
+    return path

@@ -6,8 +6,16 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from backcare.cli.common import add_command, date_range, open_store, output_path, progress_printer, write_file
-from backcare.errors import BackcareError, ValidationError
+from backcare.cli.common import (
+    add_command,
+    date_range,
+    input_file,
+    open_store,
+    output_path,
+    progress_printer,
+    write_file,
+)
+from backcare.errors import ValidationError
 from backcare.importers import KINDS
 
 
@@ -23,9 +31,7 @@ def _mapping(pairs: list[str] | None) -> dict[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    path = Path(args.path)
-    if not path.is_file():
-        raise BackcareError(f"{path}: no such file.")
+    path = input_file(Path(args.path))
     if args.kind == "csv":
         return _import_csv(args, path)
     from backcare.importers import read_export

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from backcare.errors import StoreError
+from backcare.records import ExperimentPlan
 from backcare.store.connection import sqlite_problem
 from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
@@ -144,6 +145,41 @@ def _untrusted(label: str, reason: str) -> StoreError:
     )
 
 
+# The storage classes a column of each declared type may hold (what backcare itself writes).
+_STORED_AS = {"TEXT": ("text",), "INTEGER": ("integer",), "REAL": ("real", "integer")}
+
+
+def _check_storage(reference: sqlite3.Connection, tables: list[str], label: str) -> None:
+    """Every value has the storage class its column's type says (no BLOB in a text column, no 0.5 in
+    an integer one), every text is valid UTF-8, and every experiment plan is a plan backcare can read."""
+    for table in tables:
+        for column in reference.execute(f"PRAGMA main.table_info({quoted(table)})").fetchall():
+            name, declared = column[1], str(column[2]).upper()
+            allowed = _STORED_AS.get(declared)
+            if allowed is None:
+                continue
+            listed = ", ".join(f"'{kind}'" for kind in (*allowed, "null"))
+            wrong = reference.execute(
+                f"SELECT typeof({quoted(name)}) FROM main.{quoted(table)} "
+                f"WHERE typeof({quoted(name)}) NOT IN ({listed}) LIMIT 1"
+            ).fetchone()
+            if wrong is not None:
+                raise _untrusted(
+                    label,
+                    f"the column {table}.{name} holds a {wrong[0]} value where backcare stores {declared.lower()}",
+                )
+        try:
+            reference.execute(f"SELECT * FROM main.{quoted(table)}").fetchall()
+        except (UnicodeDecodeError, sqlite3.OperationalError):
+            raise _untrusted(label, f"the table {table} holds text that is not valid UTF-8") from None
+    if "experiments" in tables:
+        for (plan_json,) in reference.execute("SELECT plan_json FROM main.experiments"):
+            try:
+                ExperimentPlan.from_json(plan_json)
+            except (ValueError, TypeError, KeyError):
+                raise _untrusted(label, "an experiment's plan is not one backcare can read") from None
+
+
 def _check_rows(reference: sqlite3.Connection, candidate: Path, version: int, label: str) -> None:
     """Re-insert every row of the candidate into the reference: each constraint judges each row."""
     tables = [r[0] for r in reference.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
@@ -165,6 +201,7 @@ def _check_rows(reference: sqlite3.Connection, candidate: Path, version: int, la
                 ) from None
     finally:
         reference.execute("DETACH DATABASE backup")
+    _check_storage(reference, tables, label)
     dangling = reference.execute("PRAGMA main.foreign_key_check").fetchone()
     if dangling is not None:
         raise _untrusted(label, f"a row of {dangling[0]} refers to a missing row of {dangling[2]}")

@@ -1,0 +1,146 @@
+"""An adversarial review's reproductions of hostile-input promises (issue 16).
+
+Each test failed on main at 0da6a0f and states the promise it checks: exit 2 with one plain line,
+the diary exactly as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from backcare.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, list[str]]:
+    rc = main(list(argv))
+    return rc, capsys.readouterr().err.splitlines()
+
+
+def _diary_with_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, Path]:
+    diary, backup = tmp_path / "diary.db", tmp_path / "backup.db"
+    for day in ("2026-01-01", "2026-01-02"):
+        assert _cli(capsys, "--db", str(diary), "checkin", "4", "--date", day, "--note", "ok")[0] == 0
+    assert _cli(capsys, "--db", str(diary), "backup", "--out", str(backup))[0] == 0
+    return diary, backup
+
+
+@pytest.mark.parametrize(
+    "poison",
+    [
+        "UPDATE checkins SET notes = x'00ff10'",  # a BLOB where backcare stores text
+        "UPDATE checkins SET notes = CAST(x'c328ff' AS TEXT)",  # text that is not UTF-8
+        "UPDATE checkins SET pain = 0.5, worst_pain = NULL",  # a fraction where backcare stores whole numbers
+        "INSERT INTO experiments(plan_json, plan_hash, status, started_at, updated_at) VALUES ('{}', "
+        "printf('%064d', 0), 'completed', '2026-01-01T00:00:00', '2026-01-01T00:00:00')",  # not a plan
+    ],
+)
+def test_restore_refuses_rows_backcare_never_writes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], poison: str
+) -> None:
+    """Such a backup restores with exit 0 and every later `list checkins` ends in exit 1."""
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    conn = sqlite3.connect(backup, isolation_level=None)
+    conn.execute(poison)
+    conn.close()
+    before = diary.read_bytes()
+    rc, err = _cli(capsys, "--db", str(diary), "restore", str(backup))
+    assert rc == 2 and len(err) == 1
+    assert diary.read_bytes() == before
+    assert _cli(capsys, "--db", str(diary), "list", "checkins")[0] == 0
+
+
+@pytest.mark.parametrize("verb", ["edit", "delete"])
+def test_a_session_number_too_big_for_sqlite_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], verb: str
+) -> None:
+    """`delete session 999...9` is exit 1 "unexpected error: OverflowError"."""
+    diary = tmp_path / "diary.db"
+    assert _cli(capsys, "--db", str(diary), "checkin", "4", "--date", "2026-01-01")[0] == 0
+    extra = ["--minutes", "5"] if verb == "edit" else []
+    rc, err = _cli(capsys, "--db", str(diary), verb, "session", "9" * 30, *extra)
+    assert rc == 2 and len(err) == 1 and "unexpected" not in err[0]
+
+
+def test_an_encrypted_csv_export_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 16 item 14: an encrypted entry in a backcare CSV zip is exit 1 "RuntimeError"."""
+    diary = tmp_path / "diary.db"
+    assert _cli(capsys, "--db", str(diary), "checkin", "4", "--date", "2026-01-01")[0] == 0
+    export = tmp_path / "export.zip"
+    assert _cli(capsys, "--db", str(diary), "export", "csv", "--out", str(export))[0] == 0
+    plain = tmp_path / "plain"
+    zipfile.ZipFile(export).extractall(plain)
+    locked = tmp_path / "locked.zip"
+    names = sorted(p.name for p in plain.iterdir())
+    subprocess.run(["zip", "-q", "-e", "-P", "pw", str(locked), *names], cwd=plain, check=True)
+    rc, err = _cli(capsys, "--db", str(tmp_path / "new.db"), "import", "csv", str(locked))
+    assert rc == 2 and len(err) == 1 and "unexpected" not in err[0]
+
+
+def test_a_note_starting_with_a_quote_survives_the_csv_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 item 17: the note `'=1+1` comes back as `=1+1`."""
+    diary, export, copy = tmp_path / "a.db", tmp_path / "a.zip", tmp_path / "b.db"
+    assert _cli(capsys, "--db", str(diary), "checkin", "4", "--date", "2026-01-01", "--note", "'=1+1")[0] == 0
+    assert _cli(capsys, "--db", str(diary), "export", "csv", "--out", str(export))[0] == 0
+    assert _cli(capsys, "--db", str(copy), "import", "csv", str(export))[0] == 0
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT notes FROM checkins").fetchone()[0] == "'=1+1"
+    conn.close()
+
+
+def test_a_workout_inside_an_xml_comment_does_not_fail_the_apple_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 16 item 17: exit 2 "the export is cut off in the middle of an entry"."""
+    xml = tmp_path / "export.xml"
+    xml.write_text(
+        '<?xml version="1.0"?>\n<HealthData locale="en">\n'
+        '<!-- <Workout workoutActivityType="HKWorkoutActivityTypeYoga" -->\n'
+        '<Workout workoutActivityType="HKWorkoutActivityTypeYoga" duration="30" durationUnit="min" '
+        'sourceName="Watch" startDate="2026-01-03 08:00:00 +0100" endDate="2026-01-03 08:30:00 +0100" '
+        'creationDate="2026-01-03 08:31:00 +0100"/>\n</HealthData>\n'
+    )
+    rc, err = _cli(capsys, "--db", str(tmp_path / "d.db"), "import", "apple-health", str(xml))
+    assert rc == 0, err
+
+
+def test_set_password_without_a_terminal_is_one_plain_line(tmp_path: Path) -> None:
+    """`set-password` with stdin closed: exit 1 "unexpected error: EOFError" after getpass warnings."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(tmp_path / "d.db"), "set-password"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=env,
+        start_new_session=True,  # no controlling terminal, like cron or a script
+        timeout=60,
+    )
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo"])
+@pytest.mark.parametrize("command", [["restore"], ["import", "apple-health"]])
+def test_a_folder_or_pipe_given_as_input_is_named_as_such(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make: str, command: list[str]
+) -> None:
+    """`restore <a folder>` or a pipe said "no such file", which is not the cause."""
+    target = tmp_path / "thing"
+    if make == "folder":
+        target.mkdir()
+    else:
+        os.mkfifo(target)
+    rc, err = _cli(capsys, "--db", str(tmp_path / "d.db"), *command, str(target))
+    assert rc == 2 and len(err) == 1
+    assert ("is a folder" if make == "folder" else "not a regular file") in err[0]
+    assert not (tmp_path / "d.db").exists()
