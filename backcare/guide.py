@@ -1,6 +1,6 @@
 """The exercise guide's words: three approaches people with back pain are told to try.
 
-backcare's own summary of the evidence notes (design notes, clinical section 3). It deliberately
+backcare's own summary of the published evidence. It deliberately
 does not rank the approaches: guidelines support exercise in general and favour no single type.
 """
 

@@ -1,4 +1,4 @@
-"""Red-flag checklist (NHS/NICE wording adapted; design notes section 3): which answers need care now.
+"""Red-flag checklist (NHS/NICE wording adapted): which answers need care now.
 
 Pure: answers in, a level and plain-words advice out. The store keeps the answers; pages and the
 report show them. Emergency items are possible cauda equina symptoms.

@@ -10,8 +10,6 @@ from backcare.store.backup import (
 )
 from backcare.store.catalogue import (
     add_exercise_type,
-    add_movement,
-    exercise_types,
     movement_names,
     movements,
     type_names,
@@ -70,7 +68,6 @@ __all__ = [
     "SCHEMA_VERSION",
     "Store",
     "add_exercise_type",
-    "add_movement",
     "add_session",
     "add_sessions",
     "all_session_movements",
@@ -90,7 +87,6 @@ __all__ = [
     "delete_peg",
     "delete_sessions",
     "diary_tables",
-    "exercise_types",
     "experiments_frame",
     "first_checkin_date",
     "get_checkin",

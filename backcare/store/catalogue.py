@@ -13,11 +13,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def exercise_types(store: Store) -> pd.DataFrame:
-    """All exercise types in display order: key, name, builtin."""
-    return store.frame("SELECT key, name, builtin FROM exercise_types ORDER BY sort_order, name")
-
-
 def type_names(store: Store) -> dict[str, str]:
     """Map type key -> display name, in display order."""
     return {
@@ -50,12 +45,6 @@ def movements(store: Store, exercise_type: str | None = None) -> pd.DataFrame:
         sql += " WHERE exercise_type = ?"
         params.append(exercise_type)
     return store.frame(sql + " ORDER BY exercise_type, builtin DESC, id", params)
-
-
-def add_movement(store: Store, exercise_type: str, name: str, description: str | None = None) -> int:
-    """Add a movement to the catalogue and return its id."""
-    with store.transaction() as conn:
-        return movement_id(conn, exercise_type, name, description, create=True)
 
 
 def movement_id(
