@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import json
 import os
 import sqlite3
 import sys
@@ -205,3 +206,19 @@ def input_file(path: Path) -> Path:
     if not path.is_file():
         raise BackcareError(f"{path} is not a regular file (a device or a pipe); give a file.")
     return path
+
+
+def print_listing(
+    rows: list[dict[str, Any]], as_json: bool, what: str, header: str, line: Callable[[dict[str, Any]], str]
+) -> int:
+    """Print `list` output: JSON, a plain 'No <what> in this range.', or a header and one line per row
+    (newlines in notes flattened)."""
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif not rows:
+        print(f"No {what} in this range.")
+    else:
+        print(header)
+        for row in rows:
+            print(line({**row, "notes": (row.get("notes") or "").replace("\n", " ")}))
+    return 0

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date, datetime
 from typing import Any
 
-from backcare.cli.common import add_command, date_range, day_arg, open_store
+from backcare.cli.common import add_command, date_range, day_arg, open_store, print_listing
 from backcare.errors import BackcareError
 from backcare.models import PAIN_ANCHORS, PAIN_LOCATIONS, PAIN_QUALITIES, checkin_from_input
 from backcare.safety import RED_FLAGS
@@ -112,19 +111,10 @@ def cmd_list_checkins(args: argparse.Namespace) -> int:
     start, end = date_range(args)
     with open_store(args) as store:
         rows = checkin_rows(store, start, end)
-    if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("No check-ins in this range.")
-        return 0
-    print(f"{'date':<10}  {'time':<5}  {'pain':>4}  {'flare':<5}  notes")
-    for row in rows:
-        note = (row["notes"] or "").replace("\n", " ")
-        print(
-            f"{row['date']:<10}  {row['time'] or '':<5}  {row['pain']:>4}  {'yes' if row['flare'] else '':<5}  {note}"
-        )
-    return 0
+    return print_listing(
+        rows, args.json, "check-ins", f"{'date':<10}  {'time':<5}  {'pain':>4}  {'flare':<5}  notes",
+        lambda r: f"{r['date']:<10}  {r['time'] or '':<5}  {r['pain']:>4}  {'yes' if r['flare'] else '':<5}  {r['notes']}",
+    )  # fmt: skip
 
 
 def cmd_peg(args: argparse.Namespace) -> int:

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
-from backcare.cli.common import add_command, add_group, date_range, day_arg, int_arg, open_store
+from backcare.cli.common import (
+    add_command,
+    add_group,
+    date_range,
+    day_arg,
+    int_arg,
+    open_store,
+    print_listing,
+)
 from backcare.errors import BackcareError
 from backcare.models import session_from_input
 from backcare.store import add_session, delete_sessions, get_session, session_rows, update_session
@@ -76,20 +83,12 @@ def cmd_list_sessions(args: argparse.Namespace) -> int:
     start, end = date_range(args)
     with open_store(args) as store:
         rows = session_rows(store, start, end)
-    if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
-        return 0
-    if not rows:
-        print("No sessions in this range.")
-        return 0
-    print(f"{'#':>5}  {'date':<10}  {'type':<20}  {'min':>4}  {'pain before/after':>17}  notes")
-    for row in rows:
-        pains = f"{_dash(row['pain_before'])}/{_dash(row['pain_after'])}"
-        note = (row["notes"] or "").replace("\n", " ")
-        print(
-            f"{row['id']:>5}  {row['date']:<10}  {row['type_name']:<20}  {row['duration_min']:>4}  {pains:>17}  {note}"
-        )
-    return 0
+    return print_listing(
+        rows, args.json, "sessions",
+        f"{'#':>5}  {'date':<10}  {'type':<20}  {'min':>4}  {'pain before/after':>17}  notes",
+        lambda r: f"{r['id']:>5}  {r['date']:<10}  {r['type_name']:<20}  {r['duration_min']:>4}  "
+        f"{_dash(r['pain_before']) + '/' + _dash(r['pain_after']):>17}  {r['notes']}",
+    )  # fmt: skip
 
 
 def _dash(value: Any) -> str:
