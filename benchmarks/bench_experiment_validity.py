@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backcare.analysis import experiment_result
+from backcare.experiments.verdict import experiment_result
 from backcare.records import ExperimentPlan
 from tests.simulated_people import simulate_experiment
 

@@ -128,7 +128,7 @@ def simulate_experiment(
     X is done on a share `adherence` of A-period days and on 3% of B-period days (slips); an A period
     followed less often than the plan asks has a proportionally smaller effect.
     """
-    from backcare.experiments import schedule
+    from backcare.experiments.plan import schedule
 
     periods = schedule(plan)
     days = pd.date_range(plan.start, plan.end).date

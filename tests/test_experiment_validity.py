@@ -16,7 +16,8 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from backcare.analysis import experiment, experiment_result
+from backcare.experiments import verdict
+from backcare.experiments.verdict import experiment_result
 from backcare.records import ExperimentPlan
 from tests.simulated_people import simulate_experiment
 
@@ -62,7 +63,7 @@ def old_judge(monkeypatch):
             return "X clearly worse"
         return "no meaningful difference" if low > -1 and high < 1 else "inconclusive"
 
-    return lambda: monkeypatch.setattr(experiment, "judge", judge)
+    return lambda: monkeypatch.setattr(verdict, "judge", judge)
 
 
 def test_no_true_effect_rarely_gives_a_clear_verdict(monkeypatch):
@@ -70,7 +71,7 @@ def test_no_true_effect_rarely_gives_a_clear_verdict(monkeypatch):
     assert share(verdicts(0.0, SEED), "X clearly better", "X clearly worse") <= bound
     # Weakened: any 80% interval that excludes 0 counts, without the 1-point rule.
     monkeypatch.setattr(
-        experiment,
+        verdict,
         "judge",
         lambda e, lo, hi, k, *a, **kw: (
             "X clearly better" if hi < 0 else "X clearly worse" if lo > 0 else "inconclusive"
@@ -86,7 +87,7 @@ def test_a_one_and_a_half_point_effect_is_found(monkeypatch):
     assert share(found, "X clearly better") >= bound
     assert "X clearly worse" not in found
     # Weakened: a 95% interval instead of the 80% one loses too much power.
-    monkeypatch.setattr(experiment, "INTERVAL_LEVEL", 0.95)
+    monkeypatch.setattr(verdict, "INTERVAL_LEVEL", 0.95)
     assert share(verdicts(-1.5, SEED + 1), "X clearly better") < bound
 
 

@@ -13,11 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from backcare import experiment_runs
-from backcare.analysis import experiment_result
-from backcare.analysis.experiment import judge
 from backcare.errors import StoreError, ValidationError
-from backcare.experiments import (
+from backcare.experiments import runs
+from backcare.experiments.plan import (
     ExperimentPlan,
     arm_orders,
     day_status,
@@ -27,6 +25,7 @@ from backcare.experiments import (
     sustained_flare,
     validate_plan,
 )
+from backcare.experiments.verdict import experiment_result, judge
 from backcare.models import checkin_from_input
 from backcare.store import (
     running_experiment,
@@ -153,9 +152,9 @@ def test_poor_adherence_is_said_with_its_threshold():
     sessions = sessions.iloc[::3]  # one session in three: about 1 a week instead of 3
     r = experiment_result(p, checkins, sessions, today=p.end + timedelta(days=1))
     assert r.verdict == "plan not followed enough" and r.adherence < 0.8
-    lines = experiment_runs.result_checks(p, r)
+    lines = runs.result_checks(p, r)
     assert any("needs at least 80%" in line and "not enough for a verdict" in line for line in lines)
-    sentence = experiment_runs.result_sentence(p, r, NAMES)
+    sentence = runs.result_sentence(p, r, NAMES)
     assert sentence.startswith("No verdict: the plan was followed less than 80%")
 
 
@@ -179,8 +178,7 @@ def test_carry_over_longer_than_the_washout_is_found_and_said():
     r = experiment_result(p, pd.DataFrame(rows), pd.DataFrame(sessions), today=p.end + timedelta(days=1))
     assert r.carry_over_found and r.carry_over < 0
     assert any(
-        line.startswith("Carry-over: the first 3") and "longer" in line
-        for line in experiment_runs.result_checks(p, r)
+        line.startswith("Carry-over: the first 3") and "longer" in line for line in runs.result_checks(p, r)
     )
     clean = experiment_result(p, *_diary(p, -2.0, np.random.default_rng(5)), today=p.end + timedelta(days=1))
     assert not clean.carry_over_found
@@ -192,14 +190,14 @@ def test_planning_advice_uses_the_persons_own_variability():
     days = pd.date_range(START, p.start - timedelta(days=1))
     calm = pd.DataFrame({"date": days, "pain": np.clip(np.rint(5 + rng.normal(0, 0.6, len(days))), 0, 10)})
     wild = pd.DataFrame({"date": days, "pain": np.clip(np.rint(5 + rng.normal(0, 2.5, len(days))), 0, 10)})
-    from backcare.analysis.experiment import pairs_needed
+    from backcare.experiments.verdict import pairs_needed
 
     few, many = pairs_needed(calm, p), pairs_needed(wild, p)
     assert few.pairs == 3 and (many.pairs is None or many.pairs > few.pairs)
     assert few.power >= 0.8
-    text = experiment_runs.planning_advice(p, wild)
+    text = runs.planning_advice(p, wild)
     assert "1.5-point difference" in text and f"{many.sd:.1f} points" in text
-    assert "two weeks" in experiment_runs.planning_advice(p, calm.iloc[:5])
+    assert "two weeks" in runs.planning_advice(p, calm.iloc[:5])
 
 
 def test_judge_rules_against_meaningful_difference():
@@ -236,14 +234,14 @@ def test_sustained_flare_pauses_and_resume_needs_new_flare(store):
         p, pd.DataFrame(store.rows("SELECT date, pain FROM checkins"))
     ) == p.start + timedelta(days=6)
     number = start_experiment(store, p)
-    seen = experiment_runs.load_running(store, today)  # what a page renders: reads only
+    seen = runs.load_running(store, today)  # what a page renders: reads only
     assert seen.status == "active" and "3 days" in seen.pending_stop
     assert running_experiment(store)["status"] == "active"
-    running = experiment_runs.pause_for_stop_rule(store, seen)  # the person's click
+    running = runs.pause_for_stop_rule(store, seen)  # the person's click
     assert running.status == "paused" and "3 days" in running.status_reason
     assert running_experiment(store)["status"] == "paused"
     set_experiment_status(store, number, "active", None)
-    resumed = experiment_runs.check_stop_rules(store, today)
+    resumed = runs.check_stop_rules(store, today)
     assert resumed.status == "active" and resumed.pending_stop is None  # old flare does not re-fire
 
 
@@ -251,7 +249,7 @@ def test_red_flag_pauses_running_experiment(store):
     p = plan(start=date.today() - timedelta(days=2))
     start_experiment(store, p)
     save_red_flag_check(store, date.today(), ["fever"], "urgent")
-    running = experiment_runs.check_stop_rules(store)
+    running = runs.check_stop_rules(store)
     assert running.status == "paused" and "red-flag" in running.status_reason
 
 

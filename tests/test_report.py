@@ -120,7 +120,7 @@ def test_cli_report_writes_a_pdf(tmp_path):
 
 
 def test_completed_experiments_section_shows_question_verdict_range_adherence_and_periods(store):
-    from backcare.experiments import schedule
+    from backcare.experiments.plan import schedule
     from backcare.models import session_from_input
     from backcare.records import ExperimentPlan
     from backcare.store import add_sessions, set_experiment_status, start_experiment

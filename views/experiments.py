@@ -5,9 +5,9 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from backcare import charts, experiment_runs, ui
-from backcare.analysis import experiment_result
-from backcare.experiments import (
+from backcare import charts, ui
+from backcare.experiments import runs
+from backcare.experiments.plan import (
     ExperimentPlan,
     arm_label,
     day_status,
@@ -16,6 +16,7 @@ from backcare.experiments import (
     short_arm,
     validate_plan,
 )
+from backcare.experiments.verdict import experiment_result
 from backcare.store import experiments_frame, set_experiment_status, start_experiment
 
 st.title("Experiments")
@@ -63,7 +64,7 @@ def show_result(
             lambda: charts.experiment_chart(result_periods, arm_names), "experiment", plan.start, plan.end,
             key, extra_key=(plan.to_json(),),
         )  # fmt: skip
-    st.caption(experiment_runs.UNBLINDED)
+    st.caption(runs.UNBLINDED)
 
 
 running = ui.running_experiment(today)
@@ -76,13 +77,13 @@ if running is not None:
     if running.pending_stop:  # rendering never writes: pausing is the person's click
         st.error(f"**This experiment should pause.** {ui.md(running.pending_stop)}", icon="⏸️")
         if st.button("Pause the experiment", key="exp_pause") and ui.attempt(
-            lambda: experiment_runs.pause_for_stop_rule(store, running)
+            lambda: runs.pause_for_stop_rule(store, running)
         ):
             st.rerun()
     elif running.status == "paused":
         st.error(f"**Paused.** {ui.md(running.status_reason or '')}", icon="⏸️")
     else:
-        st.info(ui.md(experiment_runs.status_line(plan, names, today)), icon="🧪")
+        st.info(ui.md(runs.status_line(plan, names, today)), icon="🧪")
     result = running.result
     adherence = result.adherence
     col1, col2, col3 = st.columns(3)
@@ -90,8 +91,8 @@ if running is not None:
     col2.metric("Plan followed so far", "-" if pd.isna(adherence) else f"{adherence:.0%}")
     col3.metric("Completed pairs", f"{result.completed_pairs} of {plan.pairs}")
     show_result(
-        plan, result.periods, experiment_runs.result_sentence(plan, result, names), "dl_running",
-        experiment_runs.result_checks(plan, result),
+        plan, result.periods, runs.result_sentence(plan, result, names), "dl_running",
+        runs.result_checks(plan, result),
     )  # fmt: skip
     with st.expander("Schedule"):
         st.dataframe(schedule_table(plan), hide_index=True, width="stretch")
@@ -99,7 +100,7 @@ if running is not None:
             "Download the schedule for your calendar (.ics)", schedule_ics(plan, names),
             file_name="backcare-experiment.ics", mime="text/calendar", key="ics_running", on_click="ignore",
         )  # fmt: skip
-    st.caption(experiment_runs.STOP_RULES)
+    st.caption(runs.STOP_RULES)
     finished = today > plan.end
     resume = running.status == "paused" and st.button(
         "I have talked to a clinician: resume", key="exp_resume"
@@ -167,14 +168,14 @@ else:
             f"**{2 * plan.pairs} periods, {plan.total_days} days**: from {ui.format_day(plan.start)} "
             f"to {ui.format_day(plan.end)}."
         )
-        st.info(ui.md(experiment_runs.planning_advice(plan, ui.checkins())), icon="📏")
+        st.info(ui.md(runs.planning_advice(plan, ui.checkins())), icon="📏")
         st.dataframe(schedule_table(plan), hide_index=True, width="stretch")
         st.download_button(
             "Download the schedule for your calendar (.ics)", schedule_ics(plan, names),
             file_name="backcare-experiment.ics", mime="text/calendar", key="ics_plan", on_click="ignore",
         )  # fmt: skip
-        st.warning(f"**Stop rules.** {experiment_runs.STOP_RULES}", icon="🛑")
-        st.caption(experiment_runs.UNBLINDED)
+        st.warning(f"**Stop rules.** {runs.STOP_RULES}", icon="🛑")
+        st.caption(runs.UNBLINDED)
         st.caption(
             "Starting locks the plan: it is stored with a fingerprint and cannot be edited, only stopped. "
             "That keeps the result honest."
@@ -202,7 +203,7 @@ if len(past):
             show_result(
                 old,
                 outcome.periods,
-                experiment_runs.result_sentence(old, outcome, names),
+                runs.result_sentence(old, outcome, names),
                 f"dl_exp_{row['id']}",
-                experiment_runs.result_checks(old, outcome),
+                runs.result_checks(old, outcome),
             )

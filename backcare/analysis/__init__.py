@@ -9,7 +9,6 @@ from backcare.analysis.effects import (
     immediate_effects,
     lag_profile,
 )
-from backcare.analysis.experiment import EXPERIMENT_VERDICTS, ExperimentResult, experiment_result
 from backcare.analysis.trends import (
     CALENDAR_WEEKS,
     Headline,
@@ -29,9 +28,7 @@ from backcare.analysis.trends import (
 
 __all__ = [
     "CALENDAR_WEEKS",
-    "EXPERIMENT_VERDICTS",
     "METHOD_VERSION",
-    "ExperimentResult",
     "Headline",
     "PainChange",
     "Thresholds",
@@ -42,7 +39,6 @@ __all__ = [
     "dose_table",
     "effect_details",
     "exercise_effects",
-    "experiment_result",
     "headline",
     "immediate_effects",
     "in_range",

@@ -50,7 +50,7 @@ def cmd_insights(args: argparse.Namespace) -> int:
 
 
 def _plan_from_args(args: argparse.Namespace, known_types: set[str]) -> Any:
-    from backcare.experiments import validate_plan
+    from backcare.experiments.plan import validate_plan
     from backcare.records import ExperimentPlan
 
     extra = {"seed": args.seed} if args.seed is not None else {}
@@ -77,8 +77,8 @@ def _start(args: argparse.Namespace) -> date:
 
 
 def cmd_experiment_plan(args: argparse.Namespace) -> int:
-    from backcare import experiment_runs
-    from backcare.experiments import arm_label, schedule, schedule_ics
+    from backcare.experiments import runs
+    from backcare.experiments.plan import arm_label, schedule, schedule_ics
     from backcare.store import checkins_frame, start_experiment, type_names
 
     _start(args)
@@ -93,7 +93,7 @@ def cmd_experiment_plan(args: argparse.Namespace) -> int:
         print(
             f"Settling-in days not compared: the first {plan.washout_days} of each period. Seed {plan.seed}."
         )
-        print(experiment_runs.planning_advice(plan, checkins_frame(store)))
+        print(runs.planning_advice(plan, checkins_frame(store)))
         if ics is not None:
             write_file(ics, schedule_ics(plan, names).encode("utf-8"))
             print(f"Calendar written to {ics}.")
@@ -106,17 +106,17 @@ def cmd_experiment_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_experiment_status(args: argparse.Namespace) -> int:
-    from backcare import experiment_runs
+    from backcare.experiments import runs
     from backcare.store import type_names
 
     with open_store(args) as store:
-        running = experiment_runs.check_stop_rules(store)
+        running = runs.check_stop_rules(store)
         if running is None:
             print("No experiment is running.")
             return 0
-        line = experiment_runs.status_line(running.plan, type_names(store))
+        line = runs.status_line(running.plan, type_names(store))
         print(f"Paused: {running.status_reason}" if running.status == "paused" else line)
-        for check in experiment_runs.result_checks(running.plan, running.result):
+        for check in runs.result_checks(running.plan, running.result):
             print(check)
     return 0
 
@@ -125,11 +125,11 @@ def cmd_experiment_result(args: argparse.Namespace) -> int:
     import json
     import math
 
-    from backcare import experiment_runs
+    from backcare.experiments import runs
     from backcare.store import type_names
 
     with open_store(args) as store:
-        running = experiment_runs.check_stop_rules(store)
+        running = runs.check_stop_rules(store)
         if running is None:
             raise BackcareError("No experiment is running; past results are on the Experiments page.")
         result = running.result
@@ -141,7 +141,7 @@ def cmd_experiment_result(args: argparse.Namespace) -> int:
             print(
                 f"period {row['number']:>2} pair {row['pair']} arm {row['arm']}: mean pain {mean} ({row['days_logged']} days)"
             )
-        for line in experiment_runs.result_lines(running, type_names(store)):
+        for line in runs.result_lines(running, type_names(store)):
             print(line)
     return 0
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from backcare import analysis, insights_text
 from backcare.analysis import PainChange
-from backcare.analysis.experiment import ExperimentResult
-from backcare.experiments import arm_label, verdict_words
+from backcare.experiments.plan import arm_label, verdict_words
+from backcare.experiments.verdict import ExperimentResult
 from backcare.records import ExperimentPlan
 
 SECTIONS = {

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Any, cast
 
-from backcare.analysis import experiment_result
+from backcare.experiments.verdict import experiment_result
 from backcare.records import ExperimentPlan
 from backcare.reports.content import ReportInputs
 from backcare.safety import labels

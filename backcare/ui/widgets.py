@@ -226,20 +226,18 @@ def chart_with_downloads(
 
 
 def running_experiment(today: date | None = None) -> Any:
-    """The running experiment with any stop rule that fired (experiment_runs.RunningExperiment), or
+    """The running experiment with any stop rule that fired (runs.RunningExperiment), or
     None; reads only (a pause is the person's click). The diary is loaded only when one runs."""
-    from backcare import experiment_runs
+    from backcare.experiments import runs
 
     if attempt(lambda: store.running_experiment(get_store())) is None:
         return None
-    return attempt(
-        lambda: experiment_runs.load_running(get_store(), today, checkins=checkins(), sessions=sessions())
-    )
+    return attempt(lambda: runs.load_running(get_store(), today, checkins=checkins(), sessions=sessions()))
 
 
 def experiment_banner() -> None:
     """On Today and Dashboard: where the running experiment stands, or why it is paused."""
-    from backcare import experiment_runs
+    from backcare.experiments import runs
 
     running = running_experiment()
     if running is None:
@@ -247,13 +245,13 @@ def experiment_banner() -> None:
     if running.pending_stop:  # rendering never writes: the pause is the person's click
         st.error(f"**Your experiment should pause.** {md(running.pending_stop)}", icon="⏸️")
         if st.button("Pause the experiment", key="banner_pause_experiment"):
-            attempt(lambda: experiment_runs.pause_for_stop_rule(get_store(), running))
+            attempt(lambda: runs.pause_for_stop_rule(get_store(), running))
             st.rerun()
         return
     if running.status == "paused":
         st.error(f"**Experiment paused.** {md(running.status_reason or '')}", icon="⏸️")
         return
-    line = experiment_runs.status_line(running.plan, type_names())
+    line = runs.status_line(running.plan, type_names())
     adherence = running.result.adherence
     if not math.isnan(adherence):
         line += f" Plan followed so far: {adherence:.0%}."

@@ -36,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from backcare.analysis.intervals import t_interval
-from backcare.experiments import MIN_PAIRS, schedule
+from backcare.experiments.plan import MIN_PAIRS, schedule
 from backcare.records import ExperimentPlan
 
 MEANINGFUL_DIFFERENCE = 1.0

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from backcare.analysis.experiment import (
+from backcare.experiments.plan import FLARE_RISE, day_status, short_arm, sustained_flare
+from backcare.experiments.verdict import (
     ADHERENCE_THRESHOLD,
     EARLY_DAYS,
     INTERVAL_LEVEL,
@@ -17,7 +18,6 @@ from backcare.analysis.experiment import (
     experiment_result,
     pairs_needed,
 )
-from backcare.experiments import FLARE_RISE, day_status, short_arm, sustained_flare
 from backcare.records import ExperimentPlan
 
 if TYPE_CHECKING:
