@@ -144,3 +144,68 @@ def test_a_folder_or_pipe_given_as_input_is_named_as_such(
     assert rc == 2 and len(err) == 1
     assert ("is a folder" if make == "folder" else "not a regular file") in err[0]
     assert not (tmp_path / "d.db").exists()
+
+
+def _header_patch(path: Path, offset: int, value: int, width: int = 4) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(value.to_bytes(width, "big"))
+
+
+@pytest.mark.parametrize("shape", ["sparse tail", "header agrees"])
+def test_a_huge_sparse_backup_is_refused_before_any_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    """A 2 GiB sparse file was copied in full (filling the disk) before being refused. With files
+    limited to 64 MiB, the copy fails "the disk is full"; checked first, it never starts."""
+    import resource
+
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    if shape == "sparse tail":
+        os.truncate(backup, 2 << 30)  # a real backup followed by 2 GiB of holes
+        needle = "differs from"
+    else:  # the header's page count says the file really is this big
+        pages = (5 << 30) // 4 // 4096
+        _header_patch(backup, 28, pages)
+        os.truncate(backup, pages * 4096)
+        needle = "larger than any backcare diary"
+    before = diary.read_bytes()
+    limit = 64 << 20
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(diary), "restore", str(backup)],
+        capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
+        preexec_fn=small_files,
+    )  # fmt: skip
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert needle in done.stderr and "Nothing was changed" in done.stderr
+    assert diary.read_bytes() == before
+    assert not any(p.name.startswith(".restore-") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ((16, 3000, 2), "page size of 3000"),
+        ((16, 256, 2), "page size of 256"),
+        ((28, 7), "differs from"),  # the header's page count is not the file's
+        (None, "whole number of pages"),  # 10 bytes appended
+    ],
+)
+def test_a_backup_whose_header_and_size_disagree_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], patch: tuple[int, ...] | None, needle: str
+) -> None:
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    if patch is None:
+        with open(backup, "ab") as handle:
+            handle.write(b"\0" * 10)
+    else:
+        _header_patch(backup, *patch)
+    before = diary.read_bytes()
+    rc, err = _cli(capsys, "--db", str(diary), "restore", str(backup))
+    assert rc == 2 and len(err) == 1 and needle in err[0], err
+    assert diary.read_bytes() == before
