@@ -107,7 +107,7 @@ class SetDetails:
 
 SET_TYPES = ("normal", "warmup", "drop", "failure")
 DURATION_QUALITIES = ("recorded", "estimated", "unreliable")
-OFFSET_RE = re.compile(r"^[+-][01]\d:[0-5]\d$")
+OFFSET_RE = re.compile(r"^[+-][01][0-9]:[0-5][0-9]\Z")
 
 
 @dataclass(frozen=True)
