@@ -26,21 +26,27 @@ def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
         if not str(cli_value).strip():
             raise ValidationError("--db is empty; give the path of a diary file, e.g. --db data/backcare.db.")
         path = Path(cli_value).expanduser()
-        if path.is_symlink() and not path.exists():
-            raise ValidationError(
-                f"--db {path} is a symbolic link to {os.readlink(path)}, which does not exist."
-            )
-        if path.is_dir():
-            raise ValidationError(f"--db {path} is a folder; give the path of a diary file inside it.")
-        if path.parent.exists() and not path.parent.is_dir():
-            raise ValidationError(f"--db {path}: {path.parent} is a file, not a folder.")
-        if not path.parent.is_dir() and path.parent.absolute() != DEFAULT_DB.parent:
-            raise ValidationError(f"--db {path}: the folder {path.parent} does not exist; create it first.")
-        return path
+        try:
+            return _checked_db(path)
+        except OSError as exc:  # a name too long for the file system, a link loop in a folder ...
+            raise ValidationError(f"--db {str(path)[:80]}: {exc.strerror or exc}.") from None
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
     return DEFAULT_DB
+
+
+def _checked_db(path: Path) -> Path:
+    """``--db`` as given, refused when it cannot be (or become) a diary file (see db_path)."""
+    if path.is_symlink() and not path.exists():
+        raise ValidationError(f"--db {path} is a symbolic link to {os.readlink(path)}, which does not exist.")
+    if path.is_dir():
+        raise ValidationError(f"--db {path} is a folder; give the path of a diary file inside it.")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ValidationError(f"--db {path}: {path.parent} is a file, not a folder.")
+    if not path.parent.is_dir() and path.parent.absolute() != DEFAULT_DB.parent:
+        raise ValidationError(f"--db {path}: the folder {path.parent} does not exist; create it first.")
+    return path
 
 
 def demo_db_path(main_db: Path | None = None) -> Path:

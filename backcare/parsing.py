@@ -59,6 +59,10 @@ def parse_int(
         ):
             raise ValueError
         number = float(value)
+    except OverflowError:  # a whole number beyond any float: certainly out of range
+        raise ValidationError(
+            f"{label} must be from {lo} to {hi}{hint}; you entered a number too large."
+        ) from None
     except (TypeError, ValueError):
         raise ValidationError(
             f"{label} must be a whole number from {lo} to {hi}{hint}; '{value}' is not a number."

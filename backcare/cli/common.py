@@ -178,11 +178,20 @@ def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> P
     if not text.strip():
         raise ValidationError(f"{option} is empty; give the name of the file to write.")
     out = Path(text).expanduser()
+    try:
+        return _checked_output(out, args, option)
+    except OSError as exc:  # a name too long for the file system, a link loop in a folder ...
+        raise ValidationError(f"{option} {str(out)[:80]}: {exc.strerror or exc}.") from None
+
+
+def _checked_output(out: Path, args: argparse.Namespace, option: str) -> Path:
     what = _protection(out, protected_paths(diary_path(args)))
     if what is not None:
         raise ValidationError(f"{option} {out} {what}; choose another file (nothing was written).")
     if out.is_dir():
         raise ValidationError(f"{option} {out} is a folder; give a file name inside it.")
+    if out.exists() and not out.is_file():
+        raise ValidationError(f"{option} {out} is a device or a pipe, not a file; give a file name.")
     folder = out.parent
     if not folder.is_dir():
         raise ValidationError(f"{option}: the folder {folder} does not exist.")
