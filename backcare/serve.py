@@ -27,6 +27,7 @@ from backcare.private_files import write_private
 CERT_DAYS = 397  # the longest validity phones accept for a server certificate
 RENEW_BEFORE = timedelta(days=30)
 TLS_FOLDER = "tls"
+MAX_SESSION_HOURS = 720
 LAN_URL_ENV = "BACKCARE_LAN_URL"
 LAN_FINGERPRINT_ENV = "BACKCARE_LAN_FINGERPRINT"
 
@@ -225,8 +226,10 @@ def plan(
     """Check everything and decide what to start (raises BackcareError with a plain reason)."""
     if not 0 < port < 65536:
         raise BackcareError(f"--port must be between 1 and 65535, not {port}.")
-    if session_hours < 0:
-        raise BackcareError("--session-hours cannot be negative.")
+    if not 0 <= session_hours <= MAX_SESSION_HOURS:  # also refuses nan and inf: no token could carry them
+        raise BackcareError(
+            f"--session-hours must be from 0 to {MAX_SESSION_HOURS} (30 days), not {session_hours:g}."
+        )
     if bool(cert) != bool(key):
         raise BackcareError("Give both --cert and --key, or neither (backcare then makes its own).")
     address = checked_address(address)

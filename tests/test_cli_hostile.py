@@ -343,3 +343,11 @@ def test_serve_localhost_means_plain_http_on_127_0_0_1_only(tmp_path, capsys):
     for given in ("localhost", "[::1]", "127.0.0.1"):
         code, out, _ = cli(capsys, tmp_path / "d.db", "serve", "--address", given, "--dry-run")
         assert code == 0 and "http://127.0.0.1:8501" in out and "--server.address=127.0.0.1" in out
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e300", "-1"])
+def test_serve_session_hours_must_be_a_finite_number_of_hours(tmp_path, capsys, hours):
+    """nan, inf and 1e300 were accepted: with nan or inf no login token could ever be issued (the app
+    failed at the first login), with 1e300 a login never expired."""
+    code, out, err = cli(capsys, tmp_path / "d.db", "serve", "--session-hours", hours, "--dry-run")
+    assert code == 2 and "--session-hours must be from 0 to 720" in one_line(err) and out == ""
