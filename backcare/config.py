@@ -18,26 +18,35 @@ DEFAULT_BUSY_TIMEOUT_S = 30.0
 def db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """Return the database path chosen by --db, then $BACKCARE_DB, then data/backcare.db.
 
-    An explicit --db is checked: empty text, a folder or a symbolic link to nothing is refused
-    (ValidationError) rather than silently meaning the default diary or failing later.
+    An explicit --db is checked: empty text, a folder, a symbolic link to nothing or a file in a
+    folder that does not exist (other than the default data/ folder, made on first use) is refused
+    (ValidationError) rather than silently meaning the default diary, creating folders, or failing later.
     """
     if cli_value is not None:
         if not str(cli_value).strip():
             raise ValidationError("--db is empty; give the path of a diary file, e.g. --db data/backcare.db.")
         path = Path(cli_value).expanduser()
-        if path.is_symlink() and not path.exists():
-            raise ValidationError(
-                f"--db {path} is a symbolic link to {os.readlink(path)}, which does not exist."
-            )
-        if path.is_dir():
-            raise ValidationError(f"--db {path} is a folder; give the path of a diary file inside it.")
-        if path.parent.exists() and not path.parent.is_dir():
-            raise ValidationError(f"--db {path}: {path.parent} is a file, not a folder.")
-        return path
+        try:
+            return _checked_db(path)
+        except OSError as exc:  # a name too long for the file system, a link loop in a folder ...
+            raise ValidationError(f"--db {str(path)[:80]}: {exc.strerror or exc}.") from None
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
     return DEFAULT_DB
+
+
+def _checked_db(path: Path) -> Path:
+    """``--db`` as given, refused when it cannot be (or become) a diary file (see db_path)."""
+    if path.is_symlink() and not path.exists():
+        raise ValidationError(f"--db {path} is a symbolic link to {os.readlink(path)}, which does not exist.")
+    if path.is_dir():
+        raise ValidationError(f"--db {path} is a folder; give the path of a diary file inside it.")
+    if path.parent.exists() and not path.parent.is_dir():
+        raise ValidationError(f"--db {path}: {path.parent} is a file, not a folder.")
+    if not path.parent.is_dir() and path.parent.absolute() != DEFAULT_DB.parent:
+        raise ValidationError(f"--db {path}: the folder {path.parent} does not exist; create it first.")
+    return path
 
 
 def demo_db_path(main_db: Path | None = None) -> Path:

@@ -35,6 +35,9 @@ from backcare.parsing import (  # noqa: F401  (re-exported: the parsers' home be
 
 PAIN_MIN, PAIN_MAX = 0, 10
 MINUTES_MIN, MINUTES_MAX = 1, 600
+RECORDED_MAX = (
+    10**9
+)  # minutes a timer may claim (kept beside an unreliable duration), beyond any real session
 RPE_MIN, RPE_MAX = 1, 10
 
 PAIN_ANCHORS = "0 = no pain, 10 = worst pain imaginable"
@@ -107,7 +110,7 @@ class SetDetails:
 
 SET_TYPES = ("normal", "warmup", "drop", "failure")
 DURATION_QUALITIES = ("recorded", "estimated", "unreliable")
-OFFSET_RE = re.compile(r"^[+-][01]\d:[0-5]\d$")
+OFFSET_RE = re.compile(r"^[+-][01][0-9]:[0-5][0-9]\Z")
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,7 @@ def session_from_input(**raw: Any) -> Session:
     offset = None if _is_blank(raw.get("utc_offset")) else str(raw.get("utc_offset")).strip()
     if offset is not None and not OFFSET_RE.match(offset):
         problems.append(f"UTC offset '{offset}' is not like +01:00 or -08:00.")
-    recorded = attempt(parse_int, raw.get("recorded_duration_min"), "Recorded minutes", 0, 10**9)
+    recorded = attempt(parse_int, raw.get("recorded_duration_min"), "Recorded minutes", 0, RECORDED_MAX)
     if problems:
         raise ValidationError(problems)
     source_id = raw.get("source_id")

@@ -1,6 +1,16 @@
-"""Small parsers shared by every entry point: each returns a clean value or raises ValidationError
-naming the field (whole numbers without underscores or other scripts' digits, ISO dates with nothing
-after them, HH:MM times, text without control characters, choices, type keys)."""
+"""Small parsers shared by every entry point (CLI, app forms, importers): each returns a clean value
+or raises ValidationError naming the field.
+
+One rule for text, everywhere: surrounding whitespace is ignored, and what remains must be exactly
+the value's canonical text, the form backcare itself writes. Whole numbers: ASCII digits with a
+minus sign when negative, no '+', no leading zeros, no '.0', underscores, exponents or other
+scripts' digits ('5', '-3'; not '05', '+5', '5.0', '１'). Dates: YYYY-MM-DD with nothing after
+it (no time of day). Times: HH:MM on the 24-hour clock, 00:00 to 23:59 ('07:05'; not '7:5',
+'7:05', '24:00', '07:05:00'). So anything that parses round-trips to the text it came from
+(tests/test_fuzz_parsing.py). Values that are already numbers, dates or times (a form's widgets,
+a spreadsheet's cells) are taken as they are, within the same limits. Importers whose source
+writes another form (a timestamp with seconds, a zone) convert it themselves before calling these.
+"""
 
 from __future__ import annotations
 
@@ -16,8 +26,8 @@ from backcare.errors import ValidationError
 NOTE_MAX_CHARS = 2000
 EARLIEST_DATE = date(1900, 1, 1)
 TYPE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-WHOLE_NUMBER_RE = re.compile(r"[+-]?[0-9]+")  # no underscores, exponents or other scripts' digits
+TIME_RE = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits; \Z: no trailing newline
+WHOLE_NUMBER_RE = re.compile(r"0|-?[1-9][0-9]*")  # canonical: str(int(text)) == text
 ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -49,6 +59,10 @@ def parse_int(
         ):
             raise ValueError
         number = float(value)
+    except OverflowError:  # a whole number beyond any float: certainly out of range
+        raise ValidationError(
+            f"{label} must be from {lo} to {hi}{hint}; you entered a number too large."
+        ) from None
     except (TypeError, ValueError):
         raise ValidationError(
             f"{label} must be a whole number from {lo} to {hi}{hint}; '{value}' is not a number."
@@ -74,7 +88,7 @@ def parse_float(value: Any, label: str, lo: float, hi: float) -> float | None:
 
 
 def parse_date(value: Any, label: str = "Date", *, allow_future: bool = False) -> date:
-    """Parse a date (date, datetime, Timestamp or YYYY-MM-DD text); the future is refused by default."""
+    """Parse a date (date, datetime, Timestamp or exactly YYYY-MM-DD text); the future is refused by default."""
     if _is_blank(value):
         raise ValidationError(f"{label} is required (YYYY-MM-DD).")
     parsed: date
@@ -87,12 +101,9 @@ def parse_date(value: Any, label: str = "Date", *, allow_future: bool = False) -
     else:
         text = str(value).strip()
         try:
-            if ISO_DATE_RE.fullmatch(text):
-                parsed = date.fromisoformat(text)
-            elif ISO_DATE_RE.fullmatch(text[:10]) and text[10:11] in ("T", " "):
-                parsed = datetime.fromisoformat(text).date()  # a full date and time
-            else:
+            if not ISO_DATE_RE.fullmatch(text):
                 raise ValueError
+            parsed = date.fromisoformat(text)
         except ValueError:
             raise ValidationError(
                 f"{label} '{text}' is not a date; write it as YYYY-MM-DD, for example 2026-03-01."
@@ -107,17 +118,13 @@ def parse_date(value: Any, label: str = "Date", *, allow_future: bool = False) -
 
 
 def parse_time(value: Any, label: str = "Start time") -> str | None:
-    """Parse an optional time of day as HH:MM (24-hour)."""
+    """Parse an optional time of day: a time value, or exactly HH:MM text (24-hour, 00:00-23:59)."""
     if _is_blank(value):
         return None
     if isinstance(value, time):
         return value.strftime("%H:%M")
     text = str(value).strip()
-    if re.fullmatch(r"\d:\d\d", text):
-        text = "0" + text
-    if re.fullmatch(r"[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?", text):
-        text = text[:5]  # seconds are dropped
-    if not TIME_RE.fullmatch(text):
+    if not TIME_RE.match(text):
         raise ValidationError(f"{label} '{value}' is not a time; use 24-hour HH:MM, for example 07:30.")
     return text
 

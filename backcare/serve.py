@@ -27,6 +27,7 @@ from backcare.private_files import write_private
 CERT_DAYS = 397  # the longest validity phones accept for a server certificate
 RENEW_BEFORE = timedelta(days=30)
 TLS_FOLDER = "tls"
+MAX_SESSION_HOURS = 720
 LAN_URL_ENV = "BACKCARE_LAN_URL"
 LAN_FINGERPRINT_ENV = "BACKCARE_LAN_FINGERPRINT"
 
@@ -191,6 +192,27 @@ def _offer_password(auth_file: Path) -> None:
     auth.save_record(auth_file, auth.hash_password(first))
 
 
+def checked_address(address: str | None) -> str | None:
+    """``--address`` as a plain IP address ('localhost' means 127.0.0.1; brackets around an IPv6
+    address are dropped), or None when not given. Anything else, and addresses no server can
+    listen on alone (multicast, 0.0.0.0, ::), raise BackcareError naming the value."""
+    if address is None:
+        return None
+    text = address.strip()
+    text = "127.0.0.1" if text.lower() == "localhost" else text.removeprefix("[").removesuffix("]")
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        raise BackcareError(
+            f"--address must be an IP address such as 192.168.1.20 (or localhost), not '{address}'."
+        ) from None
+    if ip.is_multicast or ip.is_unspecified:
+        raise BackcareError(
+            f"--address {address} is not one address of this computer; give its own IP address."
+        )
+    return str(ip)
+
+
 def plan(
     db: Path,
     *,
@@ -204,12 +226,15 @@ def plan(
     """Check everything and decide what to start (raises BackcareError with a plain reason)."""
     if not 0 < port < 65536:
         raise BackcareError(f"--port must be between 1 and 65535, not {port}.")
-    if session_hours < 0:
-        raise BackcareError("--session-hours cannot be negative.")
+    if not 0 <= session_hours <= MAX_SESSION_HOURS:  # also refuses nan and inf: no token could carry them
+        raise BackcareError(
+            f"--session-hours must be from 0 to {MAX_SESSION_HOURS} (30 days), not {session_hours:g}."
+        )
     if bool(cert) != bool(key):
         raise BackcareError("Give both --cert and --key, or neither (backcare then makes its own).")
+    address = checked_address(address)
     if not lan:
-        if address and not auth.is_loopback(address):
+        if address and not ipaddress.ip_address(address).is_loopback:
             raise BackcareError("Plain HTTP is served only on 127.0.0.1; use --lan to open it over HTTPS.")
         return ServePlan(db, "127.0.0.1", port, session_hours=session_hours)
     auth_file = config.auth_path(db)
@@ -220,12 +245,6 @@ def plan(
         if not found:
             raise BackcareError("No network address found: join your Wi-Fi first, or give --address.")
         address = found[0]
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        raise BackcareError(
-            f"--address must be an IP address such as 192.168.1.20, not '{address}'."
-        ) from None
     if cert is None or key is None:
         cert, key = ensure_certificate(db.parent / TLS_FOLDER, address)
     fingerprint = certificate_fingerprint(cert, key)

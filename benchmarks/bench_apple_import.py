@@ -2,7 +2,9 @@
 healthkit-to-sqlite on the same file, all measured in this run on inputs this script writes.
 
 * Dense workouts: 100,000 / 200,000 / 400,000 ``<Workout>`` elements (iOS 16 shape with
-  WorkoutStatistics). Reading time should double with the count (ratio ~2.0 each step).
+  WorkoutStatistics). Reading time should double with the count (ratio ~2.0 each step); the CPU
+  time per workout at 400,000 and at 100,000 is printed with its ratio (1.0 = linear). CPU time
+  is shown beside wall time because other processes on the machine inflate wall time.
 * Dense back-pain records: 5,000 / 10,000 / 20,000 lower-back-pain records among heart-rate records.
 * End to end: ``python -m backcare import apple-health`` into a fresh diary (time, peak RSS of the
   whole process).
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -88,10 +91,10 @@ READ = r"""
 import json, resource, sys, time
 from pathlib import Path
 from backcare.importers import read_export
-start = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
 batch = read_export("apple-health", Path(sys.argv[1]))
-print(json.dumps({"seconds": time.perf_counter() - start, "sessions": len(batch.sessions),
-                  "records": len(batch.symptoms)}))
+print(json.dumps({"seconds": time.perf_counter() - start, "cpu": time.process_time() - cpu,
+                  "sessions": len(batch.sessions), "records": len(batch.symptoms)}))
 """
 CLI = r"""
 import json, resource, subprocess, sys, time
@@ -133,15 +136,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-apple-") as scratch:
         work = Path(args.work or scratch)
         work.mkdir(parents=True, exist_ok=True)
-        print("Reading only (scan + parse), in a fresh process each:")
+        print(
+            f"Reading only (scan + parse), in a fresh process each (load average {os.getloadavg()[0]:.1f}):"
+        )
         previous = None
+        per_workout: dict[int, float] = {}
         for count in (100_000, 200_000, 400_000):
             path = work / f"workouts-{count}.zip"
             write_export(path, count, 0)
             r = child(READ, str(path))
             ratio = f"  x{r['seconds'] / previous:.2f} for x2 workouts" if previous else ""
-            print(f"  {count:>7,} workouts: {r['seconds']:6.2f} s ({r['sessions']:,} sessions){ratio}")
+            per_workout[count] = float(r["cpu"]) / count * 1e6
+            print(f"  {count:>7,} workouts: {r['seconds']:6.2f} s wall, {r['cpu']:6.2f} s CPU "
+                  f"({per_workout[count]:.1f} us CPU per workout; {r['sessions']:,} sessions){ratio}")  # fmt: skip
             previous = float(r["seconds"])
+        print(f"  per-workout CPU time, 400,000 vs 100,000: x{per_workout[400_000] / per_workout[100_000]:.2f} "
+              "(1.00 = linear)")  # fmt: skip
         previous = None
         for count in (5_000, 10_000, 20_000):
             path = work / f"pain-{count}.zip"
@@ -149,7 +159,8 @@ def main() -> None:
             r = child(READ, str(path))
             ratio = f"  x{r['seconds'] / previous:.2f} for x2 records" if previous else ""
             print(
-                f"  {count:>7,} back-pain records among {count * 20:,} heart-rate records: {r['seconds']:6.2f} s{ratio}"
+                f"  {count:>7,} back-pain records among {count * 20:,} heart-rate records: {r['seconds']:6.2f} s "
+                f"wall, {r['cpu']:6.2f} s CPU{ratio}"
             )
             previous = float(r["seconds"])
         print("End to end (python -m backcare import apple-health, fresh diary):")

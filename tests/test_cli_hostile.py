@@ -68,6 +68,70 @@ def test_item4_no_output_path_may_resolve_to_the_diary_or_the_backups(diary, cap
         assert get_checkin(store, __import__("datetime").date(2026, 1, 2))["notes"] == "keep me"
 
 
+def _kept_files(db: Path) -> dict[str, tuple[Path, str]]:
+    """Files beside the diary that backcare keeps, each with the phrase its refusal must name."""
+    from backcare import auth
+
+    folder = db.parent
+    password = folder / "backcare-auth.json"
+    auth.save_record(password, auth.hash_password("correct horse"))
+    throttle = auth.throttle_path(password)
+    throttle.write_text("{}")
+    (folder / "tls").mkdir(mode=0o700)
+    key = folder / "tls" / "backcare-key.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\n")
+    (folder / ".restore-abc").mkdir()
+    elsewhere = folder / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "to-password.csv").symlink_to(password)
+    (elsewhere / "to-tls").symlink_to(folder / "tls")
+    os.link(key, elsewhere / "hard-key.pem")
+    return {
+        "the password file": (password, "password file"),
+        "a link to it": (elsewhere / "to-password.csv", "password file"),
+        "the throttle file": (throttle, "throttle"),
+        "the TLS key": (key, "HTTPS key"),
+        "a new file in tls/": (folder / "tls" / "new.pem", "HTTPS key"),
+        "a new file through a link to tls/": (elsewhere / "to-tls" / "x.pdf", "HTTPS key"),
+        "a hard link to the key": (elsewhere / "hard-key.pem", "HTTPS key"),
+        "the demo diary": (folder / "backcare-demo.db", "demo diary"),
+        "the diary's -journal": (folder / "diary.db-journal", "your diary"),
+        "a restore work folder": (folder / ".restore-abc" / "candidate.db", "restore work folder"),
+    }
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_no_output_may_replace_the_password_throttle_or_tls_files(diary, capsys, writer):
+    """Before: every one of these was written over with exit 0 (the key, the password file ...)."""
+    kept = _kept_files(diary)
+    before = {p: p.read_bytes() for p, _ in kept.values() if p.is_file()}
+    diary_before = digest(diary)
+    for name, (target, needle) in kept.items():
+        code, _, err = cli(capsys, diary, *WRITERS[writer], str(target))
+        assert code == 2, (name, err)
+        assert needle in one_line(err), (name, err)
+    assert {p: p.read_bytes() for p in before} == before
+    assert digest(diary) == diary_before
+    assert not (diary.parent / "tls" / "new.pem").exists() and not (diary.parent / "tls" / "x.pdf").exists()
+
+
+def test_a_diary_given_through_a_link_protects_the_files_beside_the_real_one(diary, capsys, tmp_path):
+    """--db is a link in another folder: the password file beside the real diary is still kept."""
+    from backcare import auth
+
+    password = diary.parent / "backcare-auth.json"
+    auth.save_record(password, auth.hash_password("correct horse"))
+    before = password.read_bytes()
+    (tmp_path / "other").mkdir()
+    link = tmp_path / "other" / "linked.db"
+    link.symlink_to(diary)
+    code, _, err = cli(capsys, link, "backup", "--out", str(password))
+    assert code == 2 and "password file" in one_line(err)
+    assert password.read_bytes() == before
+    code, _, _ = cli(capsys, link, "backup", "--out", str(diary.parent / "diary.db2"))
+    assert code == 0  # a name that merely starts like the diary's is an ordinary file
+
+
 def test_item5_checkin_on_a_logged_day_changes_only_what_it_names(diary, capsys):
     code, _, _ = cli(capsys, diary, "edit", "checkin", "2026-01-02", "--medication", "ibuprofen 400",
                      "--location", "lower_back", "--location", "hip", "--flare", "--time", "08:15")  # fmt: skip
@@ -245,3 +309,45 @@ def test_item4_the_wal_next_to_a_symlinked_diarys_real_file_is_refused(tmp_path,
         code, _, err = cli(capsys, link, "export", "csv", "--out", str(real / f"diary.db{suffix}"))
         assert code == 2 and "your diary" in one_line(err), suffix
     assert not (real / "diary.db-wal").exists()
+
+
+def test_db_in_a_missing_folder_is_refused_and_no_folder_is_made(tmp_path, capsys):
+    """Before: `--db typo/sub/diary.db` silently created typo/ and typo/sub/ and a new diary."""
+    target = tmp_path / "typo" / "sub" / "diary.db"
+    code, _, err = cli(capsys, target, "checkin", "3", "--date", "2026-01-02")
+    assert code == 2 and f"the folder {target.parent} does not exist" in one_line(err)
+    assert not (tmp_path / "typo").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--address", "example.com"], "must be an IP address"),
+        (["--address", ""], "must be an IP address"),
+        (["--address", "127.0.0.1; rm -rf ~"], "must be an IP address"),
+        (["--address", "192.0.2.7"], "Plain HTTP is served only on 127.0.0.1"),
+        (["--address", "0.0.0.0"], "not one address of this computer"),
+        (["--lan", "--address", "example.com"], "must be an IP address"),  # before any password question
+        (["--lan", "--address", "0.0.0.0"], "not one address of this computer"),
+        (["--lan", "--address", "::"], "not one address of this computer"),
+        (["--lan", "--address", "224.0.0.1"], "not one address of this computer"),
+    ],
+)
+def test_serve_address_must_be_an_ip_address_or_localhost(tmp_path, capsys, args, needle):
+    code, out, err = cli(capsys, tmp_path / "d.db", "serve", *args, "--dry-run")
+    assert code == 2 and needle in one_line(err) and out == ""
+    assert not (tmp_path / "tls").exists() and not (tmp_path / "d.db").exists()
+
+
+def test_serve_localhost_means_plain_http_on_127_0_0_1_only(tmp_path, capsys):
+    for given in ("localhost", "[::1]", "127.0.0.1"):
+        code, out, _ = cli(capsys, tmp_path / "d.db", "serve", "--address", given, "--dry-run")
+        assert code == 0 and "http://127.0.0.1:8501" in out and "--server.address=127.0.0.1" in out
+
+
+@pytest.mark.parametrize("hours", ["nan", "inf", "1e300", "-1"])
+def test_serve_session_hours_must_be_a_finite_number_of_hours(tmp_path, capsys, hours):
+    """nan, inf and 1e300 were accepted: with nan or inf no login token could ever be issued (the app
+    failed at the first login), with 1e300 a login never expired."""
+    code, out, err = cli(capsys, tmp_path / "d.db", "serve", "--session-hours", hours, "--dry-run")
+    assert code == 2 and "--session-hours must be from 0 to 720" in one_line(err) and out == ""

@@ -87,7 +87,7 @@ def test_session_fields():
         rpe=5,
         pain_before=4,
         pain_after=2,
-        start_time="7:05",
+        start_time="07:05",
         movements=["Cat-cow", {"name": "Deadlift", "sets": 3, "reps": 8, "weight_kg": "40,5"}],
     )
     assert (s.exercise_type, s.start_time, s.movements[1].weight_kg) == ("yoga", "07:05", 40.5)

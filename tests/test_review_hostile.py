@@ -144,3 +144,225 @@ def test_a_folder_or_pipe_given_as_input_is_named_as_such(
     assert rc == 2 and len(err) == 1
     assert ("is a folder" if make == "folder" else "not a regular file") in err[0]
     assert not (tmp_path / "d.db").exists()
+
+
+def _header_patch(path: Path, offset: int, value: int, width: int = 4) -> None:
+    with open(path, "r+b") as handle:
+        handle.seek(offset)
+        handle.write(value.to_bytes(width, "big"))
+
+
+@pytest.mark.parametrize("shape", ["sparse tail", "header agrees"])
+def test_a_huge_sparse_backup_is_refused_before_any_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], shape: str
+) -> None:
+    """A 2 GiB sparse file was copied in full (filling the disk) before being refused. With files
+    limited to 64 MiB, the copy fails "the disk is full"; checked first, it never starts."""
+    import resource
+
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    if shape == "sparse tail":
+        os.truncate(backup, 2 << 30)  # a real backup followed by 2 GiB of holes
+        needle = "differs from"
+    else:  # the header's page count says the file really is this big
+        pages = (5 << 30) // 4 // 4096
+        _header_patch(backup, 28, pages)
+        os.truncate(backup, pages * 4096)
+        needle = "larger than any backcare diary"
+    before = diary.read_bytes()
+    limit = 64 << 20
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(diary), "restore", str(backup)],
+        capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
+        preexec_fn=small_files,
+    )  # fmt: skip
+    assert done.returncode == 2 and len(done.stderr.splitlines()) == 1, done.stderr
+    assert needle in done.stderr and "Nothing was changed" in done.stderr
+    assert diary.read_bytes() == before
+    assert not any(p.name.startswith(".restore-") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("patch", "needle"),
+    [
+        ((16, 3000, 2), "page size of 3000"),
+        ((16, 256, 2), "page size of 256"),
+        ((28, 7), "differs from"),  # the header's page count is not the file's
+        (None, "whole number of pages"),  # 10 bytes appended
+    ],
+)
+def test_a_backup_whose_header_and_size_disagree_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], patch: tuple[int, ...] | None, needle: str
+) -> None:
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    if patch is None:
+        with open(backup, "ab") as handle:
+            handle.write(b"\0" * 10)
+    else:
+        _header_patch(backup, *patch)
+    before = diary.read_bytes()
+    rc, err = _cli(capsys, "--db", str(diary), "restore", str(backup))
+    assert rc == 2 and len(err) == 1 and needle in err[0], err
+    assert diary.read_bytes() == before
+
+
+# -- the adversary round of 2026-11-27 (docs: SECURITY.md, "How we test"): each case below broke ---------
+
+
+def _one_plain_line(err: list[str]) -> str:
+    assert len(err) == 1, err
+    assert "unexpected error" not in err[0] and "\x1b" not in err[0] and "Traceback" not in err[0], err
+    return err[0]
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["n" * 300 + ".csv", "f" * 300 + "/out.csv"],
+    ids=["name", "folder"],
+)
+def test_an_output_name_too_long_for_the_file_system_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    """Was exit 1 "unexpected error: OSError: [Errno 36] File name too long"."""
+    diary, _ = _diary_with_backup(tmp_path, capsys)
+    rc, err = _cli(capsys, "--db", str(diary), "export", "csv", "--out", str(tmp_path / target))
+    assert rc == 2 and "too long" in _one_plain_line(err)
+
+
+def test_a_diary_name_too_long_for_the_file_system_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, err = _cli(capsys, "--db", str(tmp_path / ("d" * 300 + ".db")), "checkin", "4")
+    assert rc == 2 and "too long" in _one_plain_line(err)
+
+
+def test_an_output_that_is_a_pipe_is_refused_and_left_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was exit 0: the named pipe was replaced by a regular file."""
+    diary, _ = _diary_with_backup(tmp_path, capsys)
+    pipe = tmp_path / "out.fifo"
+    os.mkfifo(pipe)
+    rc, err = _cli(capsys, "--db", str(diary), "export", "csv", "--out", str(pipe))
+    assert rc == 2 and "pipe" in _one_plain_line(err)
+    assert pipe.is_fifo()
+
+
+def _export_with(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], member: str, row: dict[str, str]
+) -> Path:
+    """The diary's own CSV export with the first row of ``member`` changed (or, if empty, set) to ``row``."""
+    import csv
+    import io
+
+    diary, _ = _diary_with_backup(tmp_path, capsys)
+    export = tmp_path / "export.zip"
+    assert _cli(capsys, "--db", str(diary), "export", "csv", "--out", str(export))[0] == 0
+    with zipfile.ZipFile(export) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    name = next(n for n in members if n.endswith(member))
+    reader = csv.DictReader(io.StringIO(members[name].decode("utf-8-sig")))
+    rows = list(reader) or [dict.fromkeys(reader.fieldnames or [], "")]
+    rows[0].update(row)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(reader.fieldnames or []))
+    writer.writeheader()
+    writer.writerows(rows)
+    members[name] = text.getvalue().encode()
+    changed = tmp_path / "changed.zip"
+    with zipfile.ZipFile(changed, "w") as archive:
+        for member_name, data in members.items():
+            archive.writestr(member_name, data)
+    return changed
+
+
+@pytest.mark.parametrize(
+    ("member", "row", "shown"),
+    [
+        (
+            "symptom_records.csv",
+            {"date": "2026-01-02", "time": "07:30\n", "symptom": "Back", "value": "2", "scale": "x",
+             "source": "bearable", "source_id": "1"},
+            "07:30\\n",
+        ),
+        ("checkins.csv", {"pain_0_10": "\x1b]0;owned\x07\x1b[2J"}, "\\x1b]0;owned\\x07"),
+    ],
+    ids=["newline", "terminal-escape"],
+)  # fmt: skip
+def test_a_value_in_an_error_never_breaks_the_one_line_or_drives_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], member: str, row: dict[str, str], shown: str
+) -> None:
+    """A newline inside a quoted cell split the refusal over two lines; an escape sequence in a cell
+    reached the terminal raw (it could retitle the window or clear the screen)."""
+    changed = _export_with(tmp_path, capsys, member, row)
+    rc, err = _cli(capsys, "--db", str(tmp_path / "new.db"), "import", "csv", str(changed))
+    assert rc == 2 and shown in _one_plain_line(err)
+
+
+def test_an_apple_workout_lasting_1e308_minutes_is_skipped_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was exit 1 "OverflowError: Python int too large to convert to SQLite INTEGER"."""
+    xml = tmp_path / "export.xml"
+    xml.write_text(
+        '<?xml version="1.0"?>\n<HealthData locale="en">\n'
+        '<Workout workoutActivityType="HKWorkoutActivityTypeYoga" duration="1e308" durationUnit="min" '
+        'sourceName="Watch" startDate="2026-01-03 08:00:00 +0100" endDate="2026-01-03 08:30:00 +0100"/>\n'
+        "</HealthData>\n"
+    )
+    rc, err = _cli(capsys, "--db", str(tmp_path / "d.db"), "import", "apple-health", str(xml))
+    assert rc == 0, err
+    assert sqlite3.connect(tmp_path / "d.db").execute("SELECT count(*) FROM sessions").fetchone()[0] == 0
+
+
+def test_a_strong_workout_of_a_septillion_hours_is_skipped_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Was exit 1 "OverflowError": the recorded minutes of a timer left running were never checked."""
+    export = tmp_path / "strong.csv"
+    export.write_text(
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n"
+        '2024-06-26 18:06:30,"Evening",99999999999999999999999h,"Deadlift",1,8.0,10,0,0,"","",\n'
+    )
+    capsys.readouterr()
+    rc = main(["--db", str(tmp_path / "d.db"), "import", "strong", "--unit", "kg", str(export)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "Recorded minutes must be from 0 to 1000000000" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "limit", "fresh"),
+    [
+        (["checkin", "4", "--date", "2026-01-02"], 4096, True),
+        (["export", "csv", "--out", "x.zip"], 2048, False),
+    ],
+    ids=["new-diary", "export"],
+)
+def test_a_file_size_limit_smaller_than_sqlites_shared_memory_is_named_as_a_full_disk(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], limit: int, fresh: bool
+) -> None:
+    """With `ulimit -f` below 32 KB SQLite cannot make the diary's -shm: the refusal said "disk I/O
+    error", and a new diary stayed behind."""
+    import resource
+
+    diary = tmp_path / "fresh.db" if fresh else _diary_with_backup(tmp_path, capsys)[0]
+    before = None if fresh else diary.read_bytes()
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    args = [str(tmp_path / a) if a == "x.zip" else a for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "backcare", "--db", str(diary), *args],
+        capture_output=True, text=True, env={**env, "PYTHONPATH": str(ROOT)}, timeout=120,
+        preexec_fn=small_files,
+    )  # fmt: skip
+    assert done.returncode == 2 and "disk is full" in _one_plain_line(done.stderr.splitlines())
+    assert (not diary.exists()) if fresh else diary.read_bytes() == before
+    assert not (tmp_path / "x.zip").exists()

@@ -67,7 +67,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _refuse(line: str) -> int:
-    print(f"backcare: {line}", file=sys.stderr)
+    # One line, whatever a file put into the message: newlines and terminal escapes are shown, not obeyed.
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in line)
+    print(f"backcare: {shown}", file=sys.stderr)
     return 2
 
 

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 from backcare import config
 from backcare.errors import BackcareError, ValidationError
 from backcare.models import WHOLE_NUMBER_RE, parse_date
-from backcare.private_files import write_private
+from backcare.private_files import WORKSPACE_PREFIX, write_private
 from backcare.store import Store
 
 Handler = Callable[[argparse.Namespace], int]
@@ -115,49 +115,89 @@ def _holds_nothing(store: Store) -> bool:
         return False
 
 
-def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> Path:
-    """Check a file the command will write before any work is done; refuse the diary itself (its
-    -wal/-shm files, any link to them) and anything inside the backups folder, folders, and
-    folders that are missing or read-only."""
+def protected_paths(diary: Path) -> dict[str, str]:
+    """Every path (resolved, symbolic links followed) that no output may replace, with what it is
+    (a phrase such as "is your diary"):
+    derived from the diary's location, both as given and where a link to it really points.
+
+    Files: the diary and the demo diary with their -wal/-shm/-journal, the password file (which also
+    keys login tokens) and the login throttle file. Folders, written with a trailing separator, cover
+    everything inside them: the automatic backups, the HTTPS key and certificate of ``serve --lan``.
+    A key ending in ``.restore-`` covers every restore work folder beside the diary."""
+    from backcare import auth
+    from backcare.serve import TLS_FOLDER
     from backcare.store.backup import BACKUP_DIR
 
+    protected: dict[str, str] = {}
+    for place in (diary.absolute(), Path(os.path.realpath(diary))):
+        folder = os.path.realpath(place.parent)
+        for db, what in ((place, "is your diary"), (config.demo_db_path(place), "is the demo diary")):
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                protected[os.path.join(folder, db.name + suffix)] = what
+        password = config.auth_path(place)
+        protected[os.path.join(folder, password.name)] = "is the password file (it also signs logins)"
+        protected[os.path.join(folder, auth.throttle_path(password).name)] = "is the login throttle file"
+        protected[os.path.join(folder, BACKUP_DIR, "")] = "is in the automatic backups folder"
+        protected[os.path.join(folder, TLS_FOLDER, "")] = "is in the folder of the HTTPS key and certificate"
+        protected[os.path.join(folder, WORKSPACE_PREFIX)] = "is in a restore work folder"
+    return protected
+
+
+def _covers(path: str, real: str) -> bool:
+    """Whether the protected ``path`` (a file, a folder ending in a separator, or the work-folder
+    prefix) is or contains the resolved path ``real``."""
+    if path.endswith(os.sep):
+        return (real + os.sep).startswith(path)
+    if path.endswith(WORKSPACE_PREFIX):
+        return real.startswith(path)
+    return real == path
+
+
+def _protection(out: Path, protected: dict[str, str]) -> str | None:
+    """What protected thing ``out`` would replace (by its resolved path, or as a hard link), or None."""
+    real = os.path.realpath(out)
+    for path, what in protected.items():
+        if _covers(path, real):
+            return what
+    if not out.is_file():
+        return None
+    mine = out.stat()
+    for path, what in protected.items():
+        candidates = Path(path).glob("*") if path.endswith(os.sep) else [Path(path)]
+        for candidate in candidates:
+            with contextlib.suppress(OSError):
+                if candidate.is_file() and os.path.samestat(candidate.stat(), mine):
+                    return what
+    return None
+
+
+def output_path(text: str, args: argparse.Namespace, option: str = "--out") -> Path:
+    """Check a file the command will write before any work is done. Refused: anything that resolves
+    (links followed, hard links included) to one of ``protected_paths`` of the diary, folders, and
+    folders that are missing or read-only."""
     if not text.strip():
         raise ValidationError(f"{option} is empty; give the name of the file to write.")
     out = Path(text).expanduser()
-    diary = diary_path(args)
-    real = os.path.realpath(out)
-    resolved = Path(os.path.realpath(diary))  # SQLite keeps -wal/-shm next to the real file
-    protected = {os.path.realpath(p) for p in [*_diary_family(diary), *_diary_family(resolved)]}
-    backups = os.path.realpath(diary.parent / BACKUP_DIR)
-    same_file = out.exists() and any(p.exists() and os.path.samefile(out, p) for p in _diary_family(diary))
-    if real in protected or same_file:
-        raise ValidationError(
-            f"{option} {out} is your diary; choose another file name (nothing was written)."
-        )
-    if real == backups or real.startswith(backups + os.sep) or _links_into(out, Path(backups)):
-        raise ValidationError(
-            f"{option} {out} is inside the automatic backups folder {backups}; choose another place."
-        )
+    try:
+        return _checked_output(out, args, option)
+    except OSError as exc:  # a name too long for the file system, a link loop in a folder ...
+        raise ValidationError(f"{option} {str(out)[:80]}: {exc.strerror or exc}.") from None
+
+
+def _checked_output(out: Path, args: argparse.Namespace, option: str) -> Path:
+    what = _protection(out, protected_paths(diary_path(args)))
+    if what is not None:
+        raise ValidationError(f"{option} {out} {what}; choose another file (nothing was written).")
     if out.is_dir():
         raise ValidationError(f"{option} {out} is a folder; give a file name inside it.")
+    if out.exists() and not out.is_file():
+        raise ValidationError(f"{option} {out} is a device or a pipe, not a file; give a file name.")
     folder = out.parent
     if not folder.is_dir():
         raise ValidationError(f"{option}: the folder {folder} does not exist.")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise ValidationError(f"{option}: the folder {folder} is read-only.")
     return out
-
-
-def _links_into(out: Path, folder: Path) -> bool:
-    """True when ``out`` is a hard link to a file in ``folder``."""
-    if not out.is_file() or not folder.is_dir():
-        return False
-    mine = out.stat()
-    return any(
-        (s := p.stat()).st_ino == mine.st_ino and s.st_dev == mine.st_dev
-        for p in folder.iterdir()
-        if p.is_file()
-    )
 
 
 def write_error(exc: OSError | sqlite3.Error, target: Path) -> BackcareError:

@@ -6,6 +6,10 @@ How it stays fast and small on multi-gigabyte exports:
   one element may be at most 16 MB, so a file whose ``<Workout`` never closes is refused, not buffered.
 * Each pattern's next position is remembered, so every byte is searched once per pattern: the scan
   is linear however dense the export (400,000 workouts, tens of thousands of back-pain records).
+  Python's cycle collector is paused during a read (entries hold no cycles; collecting while
+  hundreds of thousands pile up made the read superlinear), timestamps are cut apart with each
+  day, time of day and zone checked once per read (``_Clock``), and control characters are
+  dropped with ``bytes.translate``.
 * XML comments are skipped whole: a ``<Workout>`` written inside ``<!-- -->`` is not an entry.
 * Only two kinds of element matter, and they are found by byte search: ``<Workout ...>...</Workout>``
   and ``<Record ...HKCategoryTypeIdentifierLowerBackPain...>``. Each one found is parsed on its own
@@ -21,6 +25,7 @@ How it stays fast and small on multi-gigabyte exports:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
@@ -54,7 +59,7 @@ RECORD_CLOSE = b"</Record>"
 COMMENT_CLOSE = b"-->"
 PATTERNS = {"workout": WORKOUT_OPEN, "pain": BACK_PAIN, "comment": b"<!--"}
 NEWLINE = b"\n"
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # removed with bytes.translate
 
 # HKWorkoutActivityType names (without the prefix) -> backcare type keys; everything else is "other".
 ACTIVITY_TYPES = {
@@ -79,7 +84,7 @@ _DISTANCE = {"km": 1.0, "m": 0.001, "mi": 1.609344, "yd": 0.0009144, "ft": 0.000
 
 
 _ZONES: dict[str, timezone] = {}
-_EXACT = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}")
+_EXACT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2} [+-][0-9]{4}")
 
 
 def _parse_time(text: str | None, what: str) -> datetime:
@@ -127,17 +132,44 @@ def _offset(moment: datetime) -> str | None:
     return _OFFSETS.setdefault(moment.tzinfo, text)
 
 
-def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session | None:
+class _Clock:
+    """Cuts the export's timestamps into (day, 'HH:MM', '+HH:MM'), for one read.
+
+    A dense export repeats few days, times of day and zones, so each piece of the usual form
+    ('2019-06-17 21:07:11 -0400') is checked once, by a full parse, and then looked up: pieces are
+    independent, so a day valid in one timestamp is valid in any. Other forms are parsed each time."""
+
+    def __init__(self) -> None:
+        self.days: dict[str, date] = {}
+        self.clocks: dict[str, str] = {}
+        self.zones: dict[str, str | None] = {}
+
+    def cut(self, text: str | None, what: str) -> tuple[date, str, str | None]:
+        """(day, 'HH:MM', offset) of ``text``; ValueError naming ``what`` when it is not a time."""
+        if text and _EXACT.fullmatch(text):
+            day, clock, zone = self.days.get(text[:10]), self.clocks.get(text[11:19]), text[20:]
+            if day is not None and clock is not None and zone in self.zones:
+                return day, clock, self.zones[zone]
+        moment = _parse_time(text, what)
+        found = moment.date(), sys.intern(f"{moment.hour:02d}:{moment.minute:02d}"), _offset(moment)
+        if text and _EXACT.fullmatch(text):
+            self.days[text[:10]], self.clocks[text[11:19]], self.zones[text[20:]] = found
+        return found
+
+
+def _workout_session(el: ET.Element, batch: ImportBatch, today: date, clock: _Clock) -> Session | None:
     """A Session for one <Workout>, or None with the reason counted in the batch."""
     raw_type = el.get("workoutActivityType", "")
     label = sys.intern(
         raw_type.removeprefix("HKWorkoutActivityType") or "Unknown"
     )  # a few kinds, many workouts
-    start = _parse_time(el.get("startDate"), "startDate")
-    end = _parse_time(el.get("endDate"), "endDate")
+    start_text, end_text = el.get("startDate"), el.get("endDate")
+    day, start_time, offset = clock.cut(start_text, "startDate")
+    clock.cut(end_text, "endDate")  # checked even when the duration is given
     duration = _number(el.get("duration"))
     minutes = duration * _MINUTES.get(el.get("durationUnit", "min"), 1.0) if duration is not None else None
     if minutes is None:
+        start, end = _parse_time(start_text, "startDate"), _parse_time(end_text, "endDate")
         minutes = (end - start).total_seconds() / 60
     if minutes < 0.5:
         batch.skip("workouts shorter than a minute")
@@ -160,29 +192,29 @@ def _workout_session(el: ET.Element, batch: ImportBatch, today: date) -> Session
     details = [f"{energy:.0f} kcal" if energy is not None else "", f"{distance:.2f} km" if distance else ""]
     source_name = el.get("sourceName", "")
     note = " · ".join(x for x in [*details, source_name] if x)
-    key = "|".join([raw_type, source_name, el.get("startDate", ""), el.get("endDate", "")])
+    key = "|".join([raw_type, source_name, start_text or "", end_text or ""])
     return validated_session(batch, today, "workouts", dict(
-        date=start.date(), start_time=sys.intern(f"{start.hour:02d}:{start.minute:02d}"), exercise_type=ACTIVITY_TYPES.get(label, "other"),
+        date=day, start_time=start_time, exercise_type=ACTIVITY_TYPES.get(label, "other"),
         duration_min=MINUTES_MAX if quality == "unreliable" else max(1, round(minutes)),
         notes=f"Apple Health: {note}"[:2000] if note else "Apple Health", source=SOURCE,
         source_id=hashlib.sha1(key.encode()).hexdigest(), source_label=label, duration_quality=quality,
-        recorded_duration_min=round(minutes) if quality == "unreliable" else None, utc_offset=_offset(start),
+        recorded_duration_min=round(minutes) if quality == "unreliable" else None, utc_offset=offset,
     ))  # fmt: skip
 
 
-def _back_pain(el: ET.Element, batch: ImportBatch, today: date) -> SymptomRecord | None:
-    start = _parse_time(el.get("startDate"), "startDate")
+def _back_pain(el: ET.Element, batch: ImportBatch, today: date, clock: _Clock) -> SymptomRecord | None:
+    day, start_time, offset = clock.cut(el.get("startDate"), "startDate")
     value = el.get("value", "")
     key = "|".join([el.get("sourceName", ""), el.get("startDate", ""), el.get("endDate", ""), value])
     record = SymptomRecord(
-        date=start.date(),
-        time=start.strftime("%H:%M"),
+        date=day,
+        time=start_time,
         symptom="Lower back pain",
         scale="Apple Health severity",
         value=SEVERITY.get(value, value.removeprefix("HKCategoryValueSeverity") or "unknown"),
         source=SOURCE,
         source_id=hashlib.sha1(key.encode()).hexdigest(),
-        utc_offset=_offset(start),
+        utc_offset=offset,
     )
     if not plausible_day(record.date) or record.date > today:
         batch.skip("back-pain records dated in the future or before 1900 (refused, as in the forms)",
@@ -332,7 +364,7 @@ def _parsed(group: list[tuple[str, bytes, int]], name: str) -> list[tuple[str, E
     does not parse, parse them one by one to name the line of the entry at fault."""
     try:
         root = ET.fromstring(
-            b"<group>" + _CONTROL.sub(b"", b"".join(raw for _, raw, _ in group)) + b"</group>"
+            b"<group>" + b"".join(raw for _, raw, _ in group).translate(None, _CONTROL) + b"</group>"
         )
         if len(root) == len(group):
             return [(kind, el, line) for (kind, _, line), el in zip(group, root, strict=True)]
@@ -341,7 +373,7 @@ def _parsed(group: list[tuple[str, bytes, int]], name: str) -> list[tuple[str, E
     parsed = []
     for kind, raw, line in group:
         try:
-            parsed.append((kind, ET.fromstring(_CONTROL.sub(b"", raw)), line))
+            parsed.append((kind, ET.fromstring(raw.translate(None, _CONTROL)), line))
         except ET.ParseError as exc:
             raise ImportFormatError(
                 f"{name}, line {line}: an entry cannot be read ({exc}). Nothing was imported."
@@ -360,15 +392,16 @@ def read_apple_health(
     stream, total, archive = open_export(path, name)
     batch = ImportBatch(SOURCE, name)
     today = date.today()
+    clock = _Clock()
     group: list[tuple[str, bytes, int]] = []
 
     def flush() -> None:
         for kind, el, line in _parsed(group, name):
             try:
                 if kind == "workout":
-                    if (session := _workout_session(el, batch, today)) is not None:
+                    if (session := _workout_session(el, batch, today, clock)) is not None:
                         batch.sessions.append(session)
-                elif (record := _back_pain(el, batch, today)) is not None:
+                elif (record := _back_pain(el, batch, today, clock)) is not None:
                     batch.symptoms.append(record)
             except ValueError as exc:
                 raise ImportFormatError(
@@ -376,6 +409,8 @@ def read_apple_health(
                 ) from exc
         group.clear()
 
+    collecting = gc.isenabled()
+    gc.disable()  # the entries hold no reference cycles; collecting while they pile up is quadratic
     try:
         size = 0
         for element in _elements(stream, total, name, progress):
@@ -386,6 +421,8 @@ def read_apple_health(
                 size = 0
         flush()
     finally:
+        if collecting:
+            gc.enable()
         stream.close()
         if archive is not None:
             archive.close()

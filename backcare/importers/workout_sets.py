@@ -26,7 +26,17 @@ from pathlib import Path
 from typing import Any
 
 from backcare.errors import ImportFormatError, ValidationError
-from backcare.models import MINUTES_MAX, SET_TYPES, MovementLog, Session, SetDetails, clean_text, parse_date
+from backcare.models import (
+    MINUTES_MAX,
+    RECORDED_MAX,
+    SET_TYPES,
+    MovementLog,
+    Session,
+    SetDetails,
+    clean_text,
+    parse_date,
+    parse_int,
+)
 from backcare.records import ImportBatch
 
 LB_TO_KG = 0.45359237
@@ -263,8 +273,8 @@ def validated_session(batch: ImportBatch, today: date, what: str, fields: dict[s
     """A Session checked by the rules of the forms and the CSV import, or None with the reason counted.
 
     The fields an importer builds itself (type key, minutes 1-600, HH:MM start, RPE 1-10, offset)
-    are valid by construction; the date and every text taken from the file go through the same
-    parse functions as a form (tests check each imported session also passes session_from_input).
+    are valid by construction; the date, the recorded minutes of a timer left running and every
+    text taken from the file go through the same parse functions as a form (tests check each imported session also passes session_from_input).
     """
     day = fields["date"]
     if day > today:
@@ -272,6 +282,7 @@ def validated_session(batch: ImportBatch, today: date, what: str, fields: dict[s
         return None
     try:
         parse_date(day, allow_future=True)
+        parse_int(fields.get("recorded_duration_min"), "Recorded minutes", 0, RECORDED_MAX)
         notes = clean_text(fields.get("notes"), "Notes")
         label = clean_text(fields.get("source_label"), "Original label", 200)
     except ValidationError as exc:

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from backcare.errors import StoreError
 from backcare.private_files import OWNER_ONLY, os_problem, private_workspace, replacing
-from backcare.store.connection import SQLITE_HEADER, Store, sqlite_problem
-from backcare.store.restore_check import check_file, check_upgraded, failure, open_read_only
+from backcare.store.connection import Store, sqlite_problem
+from backcare.store.restore_check import check_file, check_size, check_upgraded, failure, open_read_only
 from backcare.store.version import SCHEMA_VERSION
 
 KEEP_DAILY = 14
@@ -105,18 +105,30 @@ def check_backup_file(path: Path, name: str | None = None, *, work: Path | None 
     """
     label = name or path.name
     try:
-        _check_header(path, label)
+        _check_size(path, label)
     except OSError as exc:
         raise StoreError(f"{label} cannot be read ({exc.strerror or exc}). Nothing was changed.") from None
     return check_file(path, work / "reference.db" if work else Path(":memory:"), label)
 
 
-def _check_header(path: Path, label: str) -> None:
+def _check_size(path: Path, label: str, companions: tuple[Path, ...] = ()) -> int:
+    """``check_size`` from the file's header and sizes, reading 100 bytes; return the bytes a copy
+    of it and its ``companions`` takes."""
     with open(path, "rb") as handle:
-        if handle.read(16) != SQLITE_HEADER:
-            raise StoreError(
-                f"{label} is not a backcare backup (not a SQLite database). Nothing was changed."
-            )
+        header, size = handle.read(100), os.fstat(handle.fileno()).st_size
+    extra = sum(s.st_size for p in companions if (s := _stat(p)) and stat.S_ISREG(s.st_mode))
+    check_size(header, size, label, companion_bytes=extra)
+    return size + extra
+
+
+def _room_for(needed: int, label: str, folder: Path) -> None:
+    """Refuse before copying when the diary's disk has not room for the copy and its rebuild."""
+    free = shutil.disk_usage(folder).free
+    if free < 2 * needed + (1 << 20):
+        raise StoreError(
+            f"{label} needs about {2 * needed / 2**20:,.0f} MB free next to the diary to be checked, "
+            f"but the disk has {free / 2**20:,.0f} MB free. Nothing was changed."
+        )
 
 
 def _fingerprint(*paths: Path) -> list[tuple[int, int] | None]:
@@ -157,8 +169,12 @@ def _gather(source: Path, candidate: Path, label: str, folder: Path) -> None:
         raise StoreError(f"{label} is not a file that can be restored. Nothing was changed.")
     companions = [source.with_name(source.name + suffix) for suffix in ("-wal", "-journal")]
     before = _fingerprint(source, *companions)
+    try:
+        needed = _check_size(source, label, tuple(companions))
+    except OSError as exc:
+        raise StoreError(f"{label} cannot be read ({exc.strerror or exc}). Nothing was changed.") from None
+    _room_for(needed, label, folder)
     _copy_in(source, candidate, label, folder)
-    _check_header(candidate, label)
     for companion in companions:
         if companion.is_file():
             _copy_in(
@@ -264,6 +280,7 @@ def _swap(store: Store, candidate: Path, label: str, safety: Path) -> None:
 def restore_bytes(store: Store, data: bytes, *, name: str) -> Path:
     """``restore_from`` for an uploaded file: the bytes are kept next to the diary, never in /tmp."""
     with ExitStack() as stack:
+        check_size(data[:100], len(data), name)
         upload = _workspace(stack, store) / "upload.db"
         try:
             with os.fdopen(os.open(upload, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY), "wb") as handle:

@@ -32,11 +32,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITABLE = os.W_OK | os.X_OK
 
 
+# Extended codes of writes that could not grow a file: the disk or the file-size limit is full.
+_DISK_FULL = {
+    sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_SHMSIZE,
+    sqlite3.SQLITE_IOERR_TRUNCATE,
+}  # fmt: skip
+
+
 def sqlite_problem(exc: sqlite3.Error, path: Path | None = None) -> str:
     """The real cause of a failed SQLite operation (on the file ``path``, if it may be named), in plain words."""
     code = getattr(exc, "sqlite_errorcode", 0) or 0
     primary = code & 0xFF
-    if primary == sqlite3.SQLITE_FULL or code in (sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC):
+    if primary == sqlite3.SQLITE_FULL or code in _DISK_FULL:
         return "the disk is full (or failing): a write did not complete"
     if primary == sqlite3.SQLITE_READONLY:
         return f"{path or 'a file it needs'} or its folder is read-only"
@@ -123,8 +130,9 @@ class Store:
     ):
         self.path = Path(path)
         examine_path(self.path, create=create)
+        created = not self.path.exists()
         try:
-            if not self.path.exists():
+            if created:
                 create_private_file(self.path)
         except OSError as exc:
             raise StoreError(f"The diary cannot be created: {os_problem(exc, self.path)}.") from None
@@ -141,6 +149,9 @@ class Store:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
+            if created:  # a diary that could not even be set up is not left behind
+                for made in (self.path, *(self.path.with_name(self.path.name + s) for s in ("-wal", "-shm"))):
+                    made.unlink(missing_ok=True)
             code = getattr(exc, "sqlite_errorcode", 0) or 0
             if code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
                 raise StoreError(f"{self.path} is not a usable backcare database ({exc}).") from None

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import struct
 from pathlib import Path
 from typing import Any
 
 from backcare.errors import StoreError
 from backcare.records import ExperimentPlan
-from backcare.store.connection import sqlite_problem
+from backcare.store.connection import SQLITE_HEADER, sqlite_problem
 from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 
@@ -47,6 +48,37 @@ def failure(exc: sqlite3.Error, label: str) -> StoreError:
     if code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or not code:
         return StoreError(f"{label} is damaged and cannot be restored ({exc}). Nothing was changed.")
     return StoreError(f"{label} could not be prepared: {sqlite_problem(exc)}. Nothing was changed.")
+
+
+MAX_RESTORE_BYTES = 1 << 30  # 1 GiB: years of daily entries take a few MB
+_HEADER = struct.Struct(">16sHBBBBBBIIIIIIIIIIII20sII")  # SQLite's 100-byte file header
+
+
+def check_size(header: bytes, size: int, label: str, *, companion_bytes: int = 0) -> None:
+    """Refuse, from the first 100 bytes and the sizes alone (before anything is copied), a file that
+    cannot be a diary: no SQLite header, a page size SQLite never writes, a size that is not whole
+    pages or (with no -wal/-journal beside it) differs from the page count its header records, or
+    more than MAX_RESTORE_BYTES together with its -wal/-journal (``companion_bytes``)."""
+    damaged = f"{label} is damaged and cannot be restored"
+    if len(header) < _HEADER.size or not header.startswith(SQLITE_HEADER):
+        raise StoreError(f"{label} is not a backcare backup (not a SQLite database). Nothing was changed.")
+    fields = _HEADER.unpack(header[: _HEADER.size])
+    page_size = 65536 if fields[1] == 1 else fields[1]
+    change_counter, page_count, valid_for = fields[8], fields[9], fields[-2]
+    if page_size < 512 or page_size & (page_size - 1):
+        raise StoreError(f"{damaged} (its header gives a page size of {fields[1]}). Nothing was changed.")
+    if size % page_size:
+        raise StoreError(f"{damaged} (its size is not a whole number of pages). Nothing was changed.")
+    if not companion_bytes and page_count and change_counter == valid_for and page_count * page_size != size:
+        raise StoreError(
+            f"{damaged} (its size, {size:,} bytes, differs from the {page_count * page_size:,} its header "
+            "records). Nothing was changed."
+        )
+    if size + companion_bytes > MAX_RESTORE_BYTES:
+        raise StoreError(
+            f"{label} is {(size + companion_bytes) / 2**30:.1f} GiB, larger than any backcare diary "
+            f"({MAX_RESTORE_BYTES >> 30} GiB at most); it was not restored. Nothing was changed."
+        )
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
