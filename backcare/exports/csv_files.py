@@ -39,6 +39,7 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one inflated file of an export; a real d
 MAX_BLANK_LINES = 10_000  # blank lines in one file; more is not an export (a zip bomb of newlines)
 MAX_LINE = 1 << 20
 LIST_SEPARATOR = ";"
+MAX_SET_REPS = float(2**62)  # kept as recorded however implausible, but it must fit SQLite's integers
 
 CHECKIN_HEADER = [
     "date", "pain_0_10", "worst_pain_0_10", "stiffness_0_10", "sleep_quality_0_10", "stress_0_10",
@@ -243,7 +244,7 @@ def _set_details(row: dict[str, str]) -> SetDetails | None:
         return None
     if row["set_type"] not in SET_TYPES:
         raise ValueError(f"set type '{row['set_type']}' is not one of {', '.join(SET_TYPES)}")
-    reps = _number(row["set_reps"], "Set reps")
+    reps = parse_float(row["set_reps"], "Set reps", 0, MAX_SET_REPS)
     rpe = parse_float(row["set_rpe"], "Set RPE", 0, 10)
     return SetDetails(
         set_type=row["set_type"], reps=None if reps is None else int(reps), weight_kg=_number(row["set_weight_kg"], "Set weight"),
