@@ -200,3 +200,18 @@ def test_fhir_names_the_check_in_instant_with_its_own_offset(full_diary):
         "2026-06-28T09:10:00+05:30",
         "2026-06-27T10:15:00-08:00",
     }
+
+
+def test_a_check_in_keeps_its_offset_unless_a_new_one_is_named(store):
+    from backcare.store import checkins_frame, save_checkin
+    from backcare.store.sessions import local_offset
+
+    day = date(2026, 6, 1)
+    save_checkin(store, checkin_from_input(date=day, pain=4, time="08:30"))
+    offset = lambda: checkins_frame(store)["utc_offset"].tolist()  # noqa: E731
+    assert offset() == [local_offset(day, "08:30")]  # saved in the app: this computer's offset
+    save_checkin(store, checkin_from_input(date=day, pain=5, utc_offset="-08:00"))
+    assert offset() == ["-08:00"]  # named (an export read back): kept as named
+    save_checkin(store, checkin_from_input(date=day, pain=6))
+    assert offset() == ["-08:00"]  # an edit that names none keeps the stored one
+    assert checkins_frame(store)["pain"].tolist() == [6]
