@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from backcare.errors import ValidationError
+from backcare.errors import Problems
 from backcare.models import CheckIn, Session, checkin_from_input, session_from_input
 from backcare.questionnaires import impression_from_input, peg_from_input
 from backcare.store import Store
@@ -76,14 +76,6 @@ def _row_label(row: Mapping[str, Any], position: int) -> str:
     return f"Row {position + 1} ({text})"
 
 
-def _collect(problems: list[str], label: str, build: Any, **values: Any) -> Any:
-    try:
-        return build(**values)
-    except ValidationError as exc:
-        problems.extend(f"{label}: {p}" for p in exc.problems)
-        return None
-
-
 def _day(value: Any) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
@@ -97,7 +89,7 @@ def checkin_changes(
     """Validate editor changes to check-ins: (updates, additions, dates to delete, dates moved away).
 
     A changed date moves the check-in: it is saved under the new date and its old date is freed."""
-    problems: list[str] = []
+    problems = Problems()
     updates: list[CheckIn] = []
     moved_from: list[date] = []
     for pos, change in edited_rows.items():
@@ -105,7 +97,7 @@ def checkin_changes(
         row = {str(k): _plain(v) for k, v in before.to_dict().items()}
         row.update({k: _plain(v) for k, v in change.items() if k in ("date", *CHECKIN_EDITABLE)})
         row["source"] = before["source"]
-        checkin = _collect(problems, _row_label(row, int(pos)), checkin_from_input, **row)
+        checkin = problems.under(_row_label(row, int(pos))).attempt(checkin_from_input, **row)
         if checkin:
             updates.append(checkin)
             if checkin.date != _day(before["date"]):
@@ -113,12 +105,11 @@ def checkin_changes(
     additions: list[CheckIn] = []
     for i, raw in enumerate(added_rows):
         row = {str(k): _plain(v) for k, v in raw.items()}
-        checkin = _collect(problems, f"New row {i + 1}", checkin_from_input, **row)
+        checkin = problems.under(f"New row {i + 1}").attempt(checkin_from_input, **row)
         if checkin:
             additions.append(checkin)
     deletions = [pd.Timestamp(original.iloc[int(pos)]["date"]).date() for pos in deleted_rows]
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
     return updates, additions, deletions, moved_from
 
 
@@ -130,18 +121,15 @@ def _refuse_taken_dates(
 ) -> None:
     """Refuse a save that would put two entries on one date. ``written`` holds (date written, the
     row's own date before the edit, None for a new row); ``freed`` the dates this save empties."""
-    problems: list[str] = []
+    problems = Problems()
     seen: set[date] = set()
     for day, own in written:
         if day in seen:
-            problems.append(f"Two rows are dated {day.isoformat()}; keep one {noun} per day.")
+            problems.add(f"Two rows are dated {day.isoformat()}; keep one {noun} per day.")
         elif day != own and day not in freed and taken(day):
-            problems.append(
-                f"There is already a {noun} for {day.isoformat()}; edit or delete that row instead."
-            )
+            problems.add(f"There is already a {noun} for {day.isoformat()}; edit or delete that row instead.")
         seen.add(day)
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
 
 
 def apply_checkin_changes(
@@ -178,24 +166,23 @@ def session_changes(
     deleted_rows: Sequence[int],
 ) -> tuple[list[tuple[int, Session]], list[Session], list[int]]:
     """Validate editor changes to sessions: ((id, session) updates, additions, ids to delete)."""
-    problems: list[str] = []
+    problems = Problems()
     updates: list[tuple[int, Session]] = []
     for pos, change in edited_rows.items():
         row = {str(k): _plain(v) for k, v in original.iloc[int(pos)].to_dict().items()}
         row.update({k: _plain(v) for k, v in change.items() if k in SESSION_EDITABLE})
         row["movements"] = ()
-        session = _collect(problems, _row_label(row, int(pos)), session_from_input, **row)
+        session = problems.under(_row_label(row, int(pos))).attempt(session_from_input, **row)
         if session:
             updates.append((int(original.iloc[int(pos)]["id"]), session))
     additions: list[Session] = []
     for i, raw in enumerate(added_rows):
         row = {str(k): _plain(v) for k, v in raw.items() if k in SESSION_EDITABLE}
-        session = _collect(problems, f"New row {i + 1}", session_from_input, **row)
+        session = problems.under(f"New row {i + 1}").attempt(session_from_input, **row)
         if session:
             additions.append(session)
     deletions = [int(original.iloc[int(pos)]["id"]) for pos in deleted_rows]
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
     return updates, additions, deletions
 
 
@@ -225,24 +212,18 @@ def _dated_changes(
     editable: Sequence[str],
 ) -> tuple[list[Any], list[date]]:
     """Validate edits to a one-row-per-date table: (rows to save, dates to delete)."""
-    problems: list[str] = []
+    problems = Problems()
     saves: list[Any] = []
     rows = [(f"Row {int(pos) + 1}", {**original.iloc[int(pos)].to_dict(), **{k: v for k, v in change.items() if k in ("date", *editable)}})
             for pos, change in edited_rows.items()]  # fmt: skip
     rows += [(f"New row {i + 1}", dict(raw)) for i, raw in enumerate(added_rows)]
     for label, row in rows:
         plain = {str(k): _plain(v) for k, v in row.items()}
-        item = _collect(
-            problems,
-            label,
-            lambda **values: build(**values),
-            **{k: plain.get(k) for k in ("date", *editable)},
-        )
+        item = problems.under(label).attempt(build, **{k: plain.get(k) for k in ("date", *editable)})
         if item is not None:
             saves.append(item)
     deletions = [pd.Timestamp(original.iloc[int(pos)]["date"]).date() for pos in deleted_rows]
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
     return saves, deletions
 
 

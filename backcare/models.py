@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from backcare.errors import ValidationError
+from backcare.errors import Problems, ValidationError
 from backcare.parsing import (  # noqa: F401  (re-exported: the parsers' home before the split)
     EARLIEST_DATE,
     ISO_DATE_RE,
@@ -80,6 +80,7 @@ class CheckIn:
     notes: str | None = None
     source: str = "manual"
     time: str | None = None  # "HH:MM" when the pain was rated
+    utc_offset: str | None = None  # "+HH:MM" where it was rated; None: this computer's offset when saved
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,16 @@ DURATION_QUALITIES = ("recorded", "estimated", "unreliable")
 OFFSET_RE = re.compile(r"^[+-][01][0-9]:[0-5][0-9]\Z")
 
 
+def parse_offset(value: Any) -> str | None:
+    """A UTC offset "+HH:MM" / "-HH:MM" (None when blank); raise ValidationError otherwise."""
+    if _is_blank(value):
+        return None
+    offset = str(value).strip()
+    if not OFFSET_RE.match(offset):
+        raise ValidationError(f"UTC offset '{offset}' is not like +01:00 or -08:00.")
+    return offset
+
+
 @dataclass(frozen=True)
 class Session:
     """One exercise session."""
@@ -141,17 +152,10 @@ class Session:
 
 def checkin_from_input(**raw: Any) -> CheckIn:
     """Build a validated CheckIn from loosely typed input; raise ValidationError listing every problem."""
-    problems: list[str] = []
-
-    def attempt(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            problems.extend(exc.problems)
-            return None
-
+    problems = Problems()
+    attempt = problems.attempt
     hint = " (0 = no pain, 10 = worst pain imaginable)"
-    values = {
+    values: dict[str, Any] = {
         "date": attempt(parse_date, raw.get("date"), "Date"),
         "pain": attempt(parse_int, raw.get("pain"), "Pain", PAIN_MIN, PAIN_MAX, required=True, hint=hint),
         "worst_pain": attempt(parse_int, raw.get("worst_pain"), "Worst pain", PAIN_MIN, PAIN_MAX),
@@ -163,6 +167,7 @@ def checkin_from_input(**raw: Any) -> CheckIn:
         "medication": attempt(clean_text, raw.get("medication"), "Medication", 500),
         "notes": attempt(clean_text, raw.get("notes"), "Notes"),
         "time": attempt(parse_time, raw.get("time"), "Time"),
+        "utc_offset": attempt(parse_offset, raw.get("utc_offset")),
     }
     if (
         not problems
@@ -170,11 +175,10 @@ def checkin_from_input(**raw: Any) -> CheckIn:
         and values["pain"] is not None
         and values["worst_pain"] < values["pain"]
     ):
-        problems.append(
+        problems.add(
             f"Worst pain ({values['worst_pain']}) cannot be lower than average pain ({values['pain']})."
         )
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
     return CheckIn(
         flare=parse_bool(raw.get("flare")),
         source=str(raw.get("source") or "manual"),
@@ -184,16 +188,9 @@ def checkin_from_input(**raw: Any) -> CheckIn:
 
 def session_from_input(**raw: Any) -> Session:
     """Build a validated Session from loosely typed input; raise ValidationError listing every problem."""
-    problems: list[str] = []
-
-    def attempt(fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except ValidationError as exc:
-            problems.extend(exc.problems)
-            return None
-
-    values = {
+    problems = Problems()
+    attempt = problems.attempt
+    values: dict[str, Any] = {
         "date": attempt(parse_date, raw.get("date"), "Date"),
         "exercise_type": attempt(parse_type_key, raw.get("exercise_type")),
         "duration_min": attempt(
@@ -211,7 +208,7 @@ def session_from_input(**raw: Any) -> Session:
     if isinstance(raw_moves, str | Mapping | MovementLog):
         raw_moves = [raw_moves]
     elif not isinstance(raw_moves, list | tuple):
-        problems.append("Movements are not understood: give a list of movement names.")
+        problems.add("Movements are not understood: give a list of movement names.")
         raw_moves = ()
     for item in raw_moves:
         log = attempt(movement_from_input, item)
@@ -219,13 +216,10 @@ def session_from_input(**raw: Any) -> Session:
             movements.append(log)
     quality = str(raw.get("duration_quality") or "recorded")
     if quality not in DURATION_QUALITIES:
-        problems.append(f"Duration quality '{quality}' is not one of: {', '.join(DURATION_QUALITIES)}.")
-    offset = None if _is_blank(raw.get("utc_offset")) else str(raw.get("utc_offset")).strip()
-    if offset is not None and not OFFSET_RE.match(offset):
-        problems.append(f"UTC offset '{offset}' is not like +01:00 or -08:00.")
+        problems.add(f"Duration quality '{quality}' is not one of: {', '.join(DURATION_QUALITIES)}.")
+    offset = attempt(parse_offset, raw.get("utc_offset"))
     recorded = attempt(parse_int, raw.get("recorded_duration_min"), "Recorded minutes", 0, RECORDED_MAX)
-    if problems:
-        raise ValidationError(problems)
+    problems.raise_if_any()
     source_id = raw.get("source_id")
     return Session(
         with_instructor=parse_bool(raw.get("with_instructor")),

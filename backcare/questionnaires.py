@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from backcare.errors import ValidationError
+from backcare.errors import Problems
 from backcare.models import parse_date, parse_int
 
 PEG_CITATION = "PEG-3: Krebs et al., J Gen Intern Med 2009;24:733-8."
@@ -49,20 +49,14 @@ class PegAnswer:
 
 def peg_from_input(day: object, pain: object, enjoyment: object, activity: object) -> PegAnswer:
     """Validate PEG answers (each a whole number 0-10); raise ValidationError listing every problem."""
-    problems: list[str] = []
+    problems = Problems()
     values: dict[str, int | None] = {}
     for key, raw, label in (("pain", pain, "Pain"), ("enjoyment", enjoyment, "Enjoyment of life"),
                             ("activity", activity, "General activity")):  # fmt: skip
-        try:
-            values[key] = parse_int(raw, label, 0, 10, required=True)
-        except ValidationError as exc:
-            problems.extend(exc.problems)
-    try:
-        when = parse_date(day, "Date")
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    if problems:
-        raise ValidationError(problems)
+        values[key] = problems.attempt(parse_int, raw, label, 0, 10, required=True)
+    when = problems.attempt(parse_date, day, "Date")
+    problems.raise_if_any()
+    assert when is not None
     return PegAnswer(
         when, int(values["pain"] or 0), int(values["enjoyment"] or 0), int(values["activity"] or 0)
     )
@@ -70,17 +64,11 @@ def peg_from_input(day: object, pain: object, enjoyment: object, activity: objec
 
 def impression_from_input(day: object, rating: object) -> tuple[date, int]:
     """Validate a global impression (-3 much worse ... +3 much better)."""
-    problems: list[str] = []
-    try:
-        when = parse_date(day, "Date")
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    try:
-        value = parse_int(rating, "Global impression", -3, 3, required=True)
-    except ValidationError as exc:
-        problems.extend(exc.problems)
-    if problems:
-        raise ValidationError(problems)
+    problems = Problems()
+    when = problems.attempt(parse_date, day, "Date")
+    value = problems.attempt(parse_int, rating, "Global impression", -3, 3, required=True)
+    problems.raise_if_any()
+    assert when is not None
     return when, int(value or 0)
 
 

@@ -174,15 +174,18 @@ def test_fhir_bundle_validates_and_uses_the_right_codes(rich_store):
     assert next(r for r in resources if r["resourceType"] == "Patient")["name"][0]["text"] == "Anna"
 
 
-def test_cli_export_both_formats(tmp_path):
-    from tests.test_experiments import run_cli
+def test_cli_export_both_formats(tmp_path, capsys):
+    """In this process (main(), as the console script runs it): what is tested is the command, not
+    the process; tests/test_cli*.py start real processes."""
+    from tests.cli_helpers import cli, one_line
 
     db = tmp_path / "x.db"
-    run_cli(db, "demo", "--days", "30")
-    assert run_cli(db, "export", "csv", "--out", str(tmp_path / "e.zip")).returncode == 0
-    assert run_cli(db, "export", "fhir", "--out", str(tmp_path / "e.json")).returncode == 0
+    assert cli(capsys, db, "demo", "--days", "30")[0] == 0
+    assert cli(capsys, db, "export", "csv", "--out", str(tmp_path / "e.zip"))[0] == 0
+    assert cli(capsys, db, "export", "fhir", "--out", str(tmp_path / "e.json"))[0] == 0
     Bundle.model_validate_json((tmp_path / "e.json").read_text())
-    again = run_cli(tmp_path / "y.db", "import", "csv", str(tmp_path / "e.zip"))
-    assert again.returncode == 0 and "Imported everything" in again.stdout
-    bad = run_cli(db, "export", "csv", "--out", str(tmp_path / "z.zip"), "--from", "2026-13-01")
-    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    code, out, _ = cli(capsys, tmp_path / "y.db", "import", "csv", str(tmp_path / "e.zip"))
+    assert code == 0 and "Imported everything" in out
+    code, _, err = cli(capsys, db, "export", "csv", "--out", str(tmp_path / "z.zip"), "--from", "2026-13-01")
+    assert code == 2 and "2026-13-01" in one_line(err)
+    assert not (tmp_path / "z.zip").exists()

@@ -104,16 +104,15 @@ def test_one_page_summary_for_a_single_day_and_no_crash(store, tmp_path):
     assert "1 of 7 days logged" in text and "No exercise sessions logged" in text
 
 
-def test_cli_report_writes_a_pdf(tmp_path):
-    from tests.test_experiments import run_cli
+def test_cli_report_writes_a_pdf(tmp_path, capsys):
+    from tests.cli_helpers import cli  # in this process: the command is tested, not the process
 
     db = tmp_path / "x.db"
-    assert run_cli(db, "demo", "--days", "60").returncode == 0
+    assert cli(capsys, db, "demo", "--days", "60")[0] == 0
     out = tmp_path / "r.pdf"
-    result = run_cli(
-        db, "report", "--out", str(out), "--from", str(END - timedelta(days=30)), "--section", "daily"
-    )
-    assert result.returncode == 0, result.stderr
+    code, _, err = cli(capsys, db, "report", "--out", str(out), "--from", str(END - timedelta(days=30)),
+                       "--section", "daily")  # fmt: skip
+    assert code == 0, err
     text = pdf_text(out.read_bytes(), tmp_path)
     assert "Day by day" in text and "Associations per exercise type" not in text
     assert oct(out.stat().st_mode)[-3:] == "600"

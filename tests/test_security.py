@@ -259,17 +259,14 @@ def test_cli_set_password_and_clear(tmp_path):
     assert cleared.returncode == 0 and auth.load_record(config.auth_path(db)) is None
 
 
-def test_database_and_exports_are_owner_only(tmp_path):
+def test_database_and_exports_are_owner_only(tmp_path, capsys):
+    from tests.cli_helpers import cli  # in this process: the command is tested, not the process
+
     db = tmp_path / "x.db"
     Store(db).close()
     assert oct(db.stat().st_mode)[-3:] == "600"
     out = tmp_path / "e.zip"
-    subprocess.run(
-        [sys.executable, "-m", "backcare", "--db", str(db), "export", "csv", "--out", str(out)],
-        check=True,
-        cwd=ROOT,
-        capture_output=True,
-    )
+    assert cli(capsys, db, "export", "csv", "--out", str(out))[0] == 0
     assert oct(out.stat().st_mode)[-3:] == "600"
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from backcare.errors import ValidationError
+from backcare.errors import Problems
 from backcare.ics import ics_calendar, ics_escape
 from backcare.records import ExperimentPlan, plan_hash
 
@@ -27,25 +27,24 @@ MAX_PAIRS = 12
 
 def validate_plan(plan: ExperimentPlan, known_types: set[str]) -> ExperimentPlan:
     """Return the plan if it is runnable, else raise ValidationError listing every problem."""
-    problems = []
+    problems = Problems()
     if plan.exercise_type not in known_types:
-        problems.append("Choose the exercise type to test.")
+        problems.add("Choose the exercise type to test.")
     if plan.comparison is not None and plan.comparison not in known_types:
-        problems.append("Choose the exercise type to compare with, or the usual routine.")
+        problems.add("Choose the exercise type to compare with, or the usual routine.")
     if plan.comparison == plan.exercise_type:
-        problems.append("Compare the exercise with something else, not with itself.")
+        problems.add("Compare the exercise with something else, not with itself.")
     if not 1 <= plan.min_days_per_week <= 7:
-        problems.append("Days a week must be between 1 and 7.")
+        problems.add("Days a week must be between 1 and 7.")
     if not MIN_PERIOD_DAYS <= plan.period_days <= 56:
-        problems.append(f"Each period must last {MIN_PERIOD_DAYS} to 56 days.")
+        problems.add(f"Each period must last {MIN_PERIOD_DAYS} to 56 days.")
     if not MIN_PAIRS <= plan.pairs <= MAX_PAIRS:
-        problems.append(
+        problems.add(
             f"Use {MIN_PAIRS} to {MAX_PAIRS} pairs of periods ({MIN_PAIRS} is the minimum for a verdict)."
         )
     if not 0 <= plan.washout_days <= plan.period_days - 4:
-        problems.append("Washout days must leave at least 4 days of each period to compare.")
-    if problems:
-        raise ValidationError(problems)
+        problems.add("Washout days must leave at least 4 days of each period to compare.")
+    problems.raise_if_any()
     return plan
 
 

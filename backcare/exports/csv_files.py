@@ -19,7 +19,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from backcare.errors import ImportFormatError, ValidationError
+from backcare.errors import ImportFormatError, Problems, ValidationError
 from backcare.importers.zips import open_member
 from backcare.models import (
     SET_TYPES,
@@ -39,10 +39,11 @@ MAX_MEMBER_BYTES = 256 * 1024 * 1024  # one inflated file of an export; a real d
 MAX_BLANK_LINES = 10_000  # blank lines in one file; more is not an export (a zip bomb of newlines)
 MAX_LINE = 1 << 20
 LIST_SEPARATOR = ";"
+MAX_SET_REPS = float(2**62)  # kept as recorded however implausible, but it must fit SQLite's integers
 
 CHECKIN_HEADER = [
     "date", "pain_0_10", "worst_pain_0_10", "stiffness_0_10", "sleep_quality_0_10", "stress_0_10",
-    "locations", "qualities", "medication", "flare", "notes", "source",
+    "locations", "qualities", "medication", "flare", "notes", "source", "time", "utc_offset",
 ]  # fmt: skip
 SESSION_HEADER = [
     "session_id", "date", "start_time", "exercise_type", "exercise_type_name", "duration_min", "effort_rpe_1_10",
@@ -55,7 +56,7 @@ MOVEMENT_HEADER = [
 ]  # fmt: skip
 SYMPTOM_HEADER = ["date", "time", "utc_offset", "symptom", "value", "scale", "source", "source_id"]
 # Columns added later: older exports without them are still read (the missing cells are empty).
-ADDED_COLUMNS = {"sessions.csv": 3, "session_movements.csv": 8}
+ADDED_COLUMNS = {"checkins.csv": 2, "sessions.csv": 3, "session_movements.csv": 8}
 TYPE_HEADER = ["exercise_type", "name"]
 PEG_HEADER = [
     "date",
@@ -69,7 +70,8 @@ RED_FLAG_HEADER = ["date", "answers", "level", "resolved_at", "resolution"]
 README = """backcare export
 ================
 Files (UTF-8, comma-separated, ISO dates YYYY-MM-DD):
-- checkins.csv: one row per day; pain on the 0-10 scale (0 = no pain, 10 = worst pain imaginable).
+- checkins.csv: one row per day; pain on the 0-10 scale (0 = no pain, 10 = worst pain imaginable);
+  time (HH:MM) when the pain was rated, if known, and utc_offset, the offset from UTC there and then.
 - sessions.csv: one row per exercise session; duration in minutes, effort as RPE 1-10;
   duration_quality says whether the minutes were recorded, estimated by backcare (the source had no
   duration) or unreliable (a timer left running; recorded_duration_min holds what it said);
@@ -141,7 +143,7 @@ def export_zip(tables: DiaryTables, start: date | None = None, end: date | None 
         "checkins.csv": _csv(CHECKIN_HEADER, (
             [r["date"], r["pain"], r["worst_pain"], r["stiffness"], r["sleep_quality"], r["stress"],
              LIST_SEPARATOR.join(r["locations"]), LIST_SEPARATOR.join(r["qualities"]), r["medication"],
-             bool(r["flare"]), r["notes"], r["source"]] for r in checkins.to_dict("records"))),
+             bool(r["flare"]), r["notes"], r["source"], r["time"], r["utc_offset"]] for r in checkins.to_dict("records"))),
         "sessions.csv": _csv(SESSION_HEADER, (
             [r["id"], r["date"], r["start_time"], r["exercise_type"], tables.type_names.get(r["exercise_type"], ""),
              r["duration_min"], r["rpe"], r["pain_before"], r["pain_after"], bool(r["with_instructor"]), r["notes"],
@@ -242,7 +244,7 @@ def _set_details(row: dict[str, str]) -> SetDetails | None:
         return None
     if row["set_type"] not in SET_TYPES:
         raise ValueError(f"set type '{row['set_type']}' is not one of {', '.join(SET_TYPES)}")
-    reps = _number(row["set_reps"], "Set reps")
+    reps = parse_float(row["set_reps"], "Set reps", 0, MAX_SET_REPS)
     rpe = parse_float(row["set_rpe"], "Set RPE", 0, 10)
     return SetDetails(
         set_type=row["set_type"], reps=None if reps is None else int(reps), weight_kg=_number(row["set_weight_kg"], "Set weight"),
@@ -271,18 +273,17 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
             f"{archive_name}: this is not a zip file, or it is damaged or incomplete."
         ) from exc
     diary = CsvDiary()
-    problems: list[str] = []
+    problems = Problems()
 
     def each(name: str, header: list[str], optional: bool = False) -> Iterable[tuple[int, dict[str, str]]]:
         return _read(archive, name, header, archive_name, optional=optional)
 
     def attempt(name: str, line: int, build: Any) -> Any:
+        where = problems.under(f"{name}, line {line}")
         try:
-            return build()
-        except ValidationError as exc:
-            problems.extend(f"{name}, line {line}: {p}" for p in exc.problems)
+            return where.attempt(build)
         except ValueError as exc:
-            problems.append(f"{name}, line {line}: {exc}")
+            where.add(str(exc))
         return None
 
     with archive:
@@ -295,7 +296,8 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
                 sleep_quality=row["sleep_quality_0_10"], stress=row["stress_0_10"],
                 locations=[x for x in row["locations"].split(LIST_SEPARATOR) if x],
                 qualities=[x for x in row["qualities"].split(LIST_SEPARATOR) if x], medication=row["medication"],
-                flare=row["flare"] == "yes", notes=row["notes"], source=row["source"] or "manual"))  # fmt: skip
+                flare=row["flare"] == "yes", notes=row["notes"], source=row["source"] or "manual",
+                time=row["time"] or None, utc_offset=row["utc_offset"]))  # fmt: skip
             if checkin is not None:
                 diary.checkins.append(checkin)
         moves: dict[str, list[dict[str, Any]]] = {}
@@ -338,7 +340,7 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
             if record is not None:
                 diary.symptoms.append(record)
     if problems:
-        shown = problems[:10] + (
+        shown = problems.items[:10] + (
             [f"... and {len(problems) - 10} more problems"] if len(problems) > 10 else []
         )
         raise ImportFormatError(f"{archive_name}: nothing was imported. " + " ".join(shown))

@@ -23,13 +23,13 @@ _UPSERT = """
 INSERT INTO checkins (date, pain, worst_pain, stiffness, sleep_quality, stress, locations, qualities,
                       medication, flare, notes, source, time, created_at, updated_at, utc_offset)
 VALUES (:date, :pain, :worst_pain, :stiffness, :sleep_quality, :stress, :locations, :qualities,
-        :medication, :flare, :notes, :source, :time, :now, :now, :utc_offset)
+        :medication, :flare, :notes, :source, :time, :now, :now, coalesce(:utc_offset, :local_offset))
 ON CONFLICT(date) DO UPDATE SET
     pain = excluded.pain, worst_pain = excluded.worst_pain, stiffness = excluded.stiffness,
     sleep_quality = excluded.sleep_quality, stress = excluded.stress, locations = excluded.locations,
     qualities = excluded.qualities, medication = excluded.medication, flare = excluded.flare,
     notes = excluded.notes, source = excluded.source, time = excluded.time, updated_at = excluded.updated_at,
-    utc_offset = coalesce(checkins.utc_offset, excluded.utc_offset)
+    utc_offset = coalesce(:utc_offset, checkins.utc_offset, :local_offset)
 """
 
 
@@ -38,7 +38,8 @@ def _params(c: CheckIn, now: str) -> dict[str, Any]:
         "date": c.date.isoformat(), "pain": c.pain, "worst_pain": c.worst_pain, "stiffness": c.stiffness,
         "sleep_quality": c.sleep_quality, "stress": c.stress, "locations": json.dumps(list(c.locations)),
         "qualities": json.dumps(list(c.qualities)), "medication": c.medication, "flare": int(c.flare),
-        "notes": c.notes, "source": c.source, "time": c.time, "now": now, "utc_offset": local_offset(c.date),
+        "notes": c.notes, "source": c.source, "time": c.time, "now": now,
+        "utc_offset": c.utc_offset, "local_offset": local_offset(c.date, c.time),
     }  # fmt: skip
 
 
