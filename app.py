@@ -19,7 +19,7 @@ PAGES = [
     st.Page("views/settings.py", title="Settings", icon="⚙️"),
 ]
 
-ui.gate()
+ui.gate(PAGES)
 ui.sidebar()
 page = st.navigation(PAGES)
 page.run()
