@@ -21,5 +21,6 @@ PAGES = [
 
 ui.gate(PAGES)
 ui.sidebar()
+ui.close_navigation_after_choice()
 page = st.navigation(PAGES)
 page.run()

@@ -57,18 +57,44 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
         assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4, Experiments 1 really drew
 
 
-def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
-    app = make_app(seed_year)
-    page = seeing.new_page(browser, "phone")
+def _sidebar_covers_main(page) -> bool:
+    """Whether an open sidebar lies over the page's content (rather than beside it, or closed)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") == "true":
+        return False
+    side, main = sidebar.bounding_box(), page.get_by_test_id("stMainBlockContainer").bounding_box()
+    return side is not None and main is not None and main["x"] < side["x"] + side["width"] - 1
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "phone",  # 390 px, touch, a phone's user agent: Streamlit itself closes the sidebar
+        {"width": 740, "height": 900},  # a narrow laptop window (mouse): the sidebar lies over the page
+    ],
+)
+def test_after_choosing_a_page_the_navigation_no_longer_covers_it(browser, make_app, window):
+    app = make_app()
+    page = seeing.new_page(browser, window) if window == "phone" else browser.new_page(viewport=window)
     page.goto(app.url)
     seeing.settle(page, seeing.PAGES[""])
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone from the start
-    page.get_by_test_id("stExpandSidebarButton").click()
-    expect(sidebar).to_have_attribute("data-collapsed", "false")
-    page.get_by_role("link", name="Dashboard").click()
-    seeing.settle(page, "Dashboard")
-    expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a narrow screen from the start
+    for name, heading in (("Dashboard", "Dashboard"), ("History", "History")):
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.wait_for_timeout(500)  # the sidebar slides in
+        assert _sidebar_covers_main(page)  # open, it lies over the page at this width
+        page.get_by_role("link", name=name).click()
+        seeing.settle(page, heading)
+        expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+        assert not _sidebar_covers_main(page)
+    if window != "phone":  # at 800 px (above the 768 px breakpoint) the sidebar sits beside the page
+        page.set_viewport_size({"width": 800, "height": 900})
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.get_by_role("link", name="Dashboard").click()
+        seeing.settle(page, "Dashboard")
+        assert not _sidebar_covers_main(page)
 
 
 HOSTILE = "![p](http://203.0.113.9/pixel.png) [link](http://203.0.113.9/x) <img src=http://203.0.113.9/i.png>"
