@@ -66,6 +66,48 @@ def _sidebar_covers_main(page) -> bool:
     return side is not None and main is not None and main["x"] < side["x"] + side["width"] - 1
 
 
+def seed_lifting(db: Path) -> None:
+    """One strength session with two movements (History's movement editor has rows to change)."""
+    from datetime import date, timedelta
+
+    from backcare.models import session_from_input
+    from backcare.store import add_session
+
+    with Store(db) as store:
+        add_session(
+            store,
+            session_from_input(
+                date=date.today() - timedelta(days=1), exercise_type="strength", duration_min=30,
+                movements=[{"name": "Squat", "sets": 3, "reps": 10, "weight_kg": 40}, "Plank"],
+            ),
+        )  # fmt: skip
+
+
+def edit_movements_in_the_grid(page) -> None:
+    """History at 740 px: change Squat's reps to 12 in the movements grid, then save (adding and
+    removing movements is tested with AppTest, tests/test_pages_history.py).
+    The grid draws on a canvas, so cells are reached by position (Reps is at 62% of its width)."""
+    page.get_by_role("radio", name="Exercise sessions").click()
+    seeing.idle(page)
+    expect(page.get_by_role("heading", name="Movements of one session")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").nth(1)
+    grid.evaluate("(e) => e.scrollIntoView({block: 'center'})")  # not under the page's top bar
+    page.wait_for_timeout(300)
+    width = grid.bounding_box()["width"]
+    editor = page.locator("#portal input, #portal textarea")  # the grid's cell editor, once open
+    grid.dblclick(position={"x": width * 0.62, "y": 53})  # row 1 (Squat), Reps
+    expect(editor.first).to_be_visible()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("12")
+    expect(editor.first).to_have_value("12")
+    page.keyboard.press("Enter")
+    seeing.idle(page)
+    expect(page.get_by_role("button", name="Save changes").last).to_be_visible()
+    page.get_by_role("button", name="Save changes").last.click()
+    seeing.idle(page)
+    expect(page.get_by_text("Movements: 1 updated.")).to_be_visible()
+
+
 @pytest.mark.parametrize(
     "window",
     [
@@ -74,7 +116,9 @@ def _sidebar_covers_main(page) -> bool:
     ],
 )
 def test_after_choosing_a_page_the_navigation_no_longer_covers_it(browser, make_app, window):
-    app = make_app()
+    from backcare.store import session_movements
+
+    app = make_app(seed_lifting)
     page = seeing.new_page(browser, window) if window == "phone" else browser.new_page(viewport=window)
     page.goto(app.url)
     seeing.settle(page, seeing.PAGES[""])
@@ -89,7 +133,15 @@ def test_after_choosing_a_page_the_navigation_no_longer_covers_it(browser, make_
         seeing.settle(page, heading)
         expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
         assert not _sidebar_covers_main(page)
-    if window != "phone":  # at 800 px (above the 768 px breakpoint) the sidebar sits beside the page
+    if window != "phone":
+        edit_movements_in_the_grid(page)  # issue 13: movements can be edited in History
+        with Store(app.db) as store:
+            moves = session_movements(store, 1)
+        assert [(m["name"], m["sets"], m["reps"]) for m in moves] == [
+            ("Squat", 3, 12),
+            ("Plank", None, None),
+        ]
+        # at 800 px (above the 768 px breakpoint) the sidebar sits beside the page
         page.set_viewport_size({"width": 800, "height": 900})
         page.get_by_test_id("stExpandSidebarButton").click()
         page.get_by_role("link", name="Dashboard").click()
