@@ -59,7 +59,6 @@ from backcare.ui.widgets import (
 )
 
 __all__ = [
-    "close_navigation_after_choice",
     "DEMO_KEY",
     "DOWNLOAD_LIFETIME",
     "FETCHES_PER_DOWNLOAD",
@@ -72,6 +71,7 @@ __all__ = [
     "chart",
     "chart_with_downloads",
     "checkins",
+    "close_navigation_after_choice",
     "experiment_banner",
     "first_day",
     "flash",
