@@ -338,7 +338,7 @@ def movements_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _recorded_words(row: Mapping[str, Any]) -> str:
+def _recorded_words(row: Mapping[Any, Any]) -> str:
     details = _details(row)
     if details is None:
         return ""
@@ -353,7 +353,7 @@ def _recorded_words(row: Mapping[str, Any]) -> str:
     )
 
 
-def _details(row: Mapping[str, Any]) -> SetDetails | None:
+def _details(row: Mapping[Any, Any]) -> SetDetails | None:
     """The imported set's details held in a movements_table row, or None (logged in the app)."""
     plain = {k: _plain(row.get(k)) for k in ("set_type", "set_reps", "set_weight_kg", "duration_s",
                                               "distance_m", "set_rpe", "set_notes", "implausible")}  # fmt: skip
