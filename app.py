@@ -19,7 +19,8 @@ PAGES = [
     st.Page("views/settings.py", title="Settings", icon="⚙️"),
 ]
 
-ui.gate()
+ui.gate(PAGES)
 ui.sidebar()
+ui.close_navigation_after_choice()
 page = st.navigation(PAGES)
 page.run()

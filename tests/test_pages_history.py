@@ -113,3 +113,72 @@ def test_empty_cells_are_blank_not_none(diary):
     at = history()
     tables = at.get("dataframe")
     assert tables and all(t.proto.HasField("placeholder") and t.proto.placeholder == "" for t in tables)
+
+
+@pytest.fixture
+def lifting(diary):
+    """A strength session with two movements logged in the app and one set imported from another app."""
+    from backcare.models import MovementLog, SetDetails
+
+    imported = MovementLog("Deadlift", 1, 5, 60.0, SetDetails("warmup", 5, 60.0, duration_s=40.0))
+    with Store(diary) as store:
+        session_id = add_session(
+            store,
+            session_from_input(
+                date=D1, exercise_type="strength", duration_min=40,
+                movements=[{"name": "Squat", "sets": 3, "reps": 10, "weight_kg": 40}, "Plank", imported],
+            ),
+        )  # fmt: skip
+    return diary, session_id
+
+
+def movements_page(session_id) -> AppTest:
+    at = history()
+    at.session_state["history_table"] = "Exercise sessions"
+    at.run()
+    at.selectbox(key="movement_session").select(session_id).run()
+    return at
+
+
+def test_movements_are_edited_added_and_removed_in_one_save(lifting):
+    from backcare.store import session_movements
+
+    diary, session_id = lifting
+    at = movements_page(session_id)
+    key = f"movement_editor_{session_id}"
+    at.session_state[key] = state(
+        edited={0: {"reps": 12, "weight_kg": 42.5}, 2: {"reps": 6}},  # Squat; the imported Deadlift set
+        added=[{"name": "Bird dog", "sets": 2, "reps": 8}],
+        deleted=[1],  # Plank
+    )
+    at.run()
+    at.checkbox(key=f"{key}_confirm").check().run()
+    at.button(key=f"{key}_save").click().run()
+    assert not at.exception and not at.error
+    with Store(diary) as store:
+        rows = session_movements(store, session_id)
+    assert [(r["name"], r["sets"], r["reps"], r["weight_kg"]) for r in rows] == [
+        ("Squat", 3, 12, 42.5), ("Deadlift", 1, 6, 60.0), ("Bird dog", 2, 8, None),
+    ]  # fmt: skip
+    deadlift = rows[1]  # the imported set keeps its details and takes the corrected reps
+    assert (deadlift["set_type"], deadlift["set_reps"], deadlift["duration_s"]) == ("warmup", 6, 40.0)
+    assert any("movements: 2 updated, 1 added, 1 deleted" in s.value.lower() for s in at.success)
+    assert at.session_state["history_table"] == "Exercise sessions"
+
+
+def test_a_wrong_movement_value_is_named_next_to_the_table_and_nothing_is_saved(lifting):
+    from backcare.store import session_movements
+
+    diary, session_id = lifting
+    with Store(diary) as store:
+        before = session_movements(store, session_id)
+    at = movements_page(session_id)
+    key = f"movement_editor_{session_id}"
+    at.session_state[key] = state(edited={0: {"sets": 0}}, added=[{"sets": 2}])  # 0 sets; a row with no name
+    at.run()
+    at.button(key=f"{key}_save").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Movement row 1 (Squat)" in errors and "Sets of Squat" in errors
+    assert "New movement row 1" in errors and "needs a name" in errors
+    with Store(diary) as store:
+        assert session_movements(store, session_id) == before

@@ -10,7 +10,7 @@ import streamlit as st
 
 from backcare import editing, questionnaires, safety, ui
 from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES
-from backcare.store import red_flag_frame
+from backcare.store import red_flag_frame, session_movements
 
 st.title("History")
 ui.show_flash()
@@ -84,6 +84,37 @@ def changes_panel(
         st.session_state.pop(key, None)
         st.session_state[f"{key}_pending"] = False
         st.rerun()
+
+
+def movements_editor(sessions: pd.DataFrame) -> None:
+    """One session's movements (chosen from the sessions shown): add, remove, rename, sets/reps/weight."""
+    st.subheader("Movements of one session")
+    labels = {
+        int(row.id): f"{ui.format_day(row.date.date())} · {types.get(row.exercise_type, row.exercise_type)}"
+        f" · {row.duration_min} min" + (f" · {row.start_time}" if row.start_time else "")
+        for row in sessions.itertuples()
+    }
+    chosen = st.selectbox("Session", list(labels), format_func=labels.__getitem__, key="movement_session")
+    if chosen is None:
+        return
+    moves = editing.movements_table(session_movements(store, chosen))
+    st.caption(
+        "One row per movement (or per set, for workouts imported from another app). Sets 1-100, "
+        "reps 0-1000, weight 0-1000 kg; leave a cell empty when it does not apply."
+    )
+    key = f"movement_editor_{chosen}"
+    st.data_editor(
+        moves[[*editing.MOVEMENT_EDITABLE, *(["recorded"] if moves["recorded"].any() else [])]], key=key, num_rows="dynamic", hide_index=True,
+        placeholder="", width="stretch", disabled=["recorded"],
+        column_config={
+            "name": st.column_config.TextColumn("Movement", required=True, max_chars=120),
+            "sets": st.column_config.NumberColumn("Sets", step=1, format="%d"),
+            "reps": st.column_config.NumberColumn("Reps", step=1, format="%d"),
+            "weight_kg": st.column_config.NumberColumn("Weight (kg)", format="%g"),
+            "recorded": st.column_config.TextColumn("As the other app recorded it"),
+        },
+    )  # fmt: skip
+    changes_panel(key, "movements", moves, editing.apply_movement_changes(chosen))
 
 
 TABLES = ["Daily check-ins", "Exercise sessions", "Weekly PEG-3", "Monthly impression", "Safety checks"]
@@ -161,6 +192,8 @@ elif table == TABLES[1]:
         },
     )
     changes_panel("session_editor", "sessions", sessions, editing.apply_session_changes)
+    if not sessions.empty:
+        movements_editor(sessions)
 
 elif table == TABLES[2]:
     weekly = recent(ui.peg())

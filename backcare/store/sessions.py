@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from backcare.errors import StoreError
-from backcare.models import Session
+from backcare.models import MovementLog, Session
 from backcare.store.catalogue import movement_id, require_type
 from backcare.store.connection import Store, now_iso, with_nullable_ints
 
@@ -59,7 +59,8 @@ def _params(s: Session, now: str) -> dict[str, Any]:
 def _write_movements(
     conn: sqlite3.Connection,
     session_id: int,
-    s: Session,
+    exercise_type: str,
+    movements: Sequence[MovementLog],
     *,
     create_movements: bool,
     known: dict[tuple[str, str], int] | None = None,
@@ -67,11 +68,11 @@ def _write_movements(
     """Replace a session's movements; ``known`` caches movement ids across the sessions of one import."""
     conn.execute("DELETE FROM session_movements WHERE session_id = ?", [session_id])
     known = {} if known is None else known
-    for position, move in enumerate(s.movements):
-        mid = known.get((s.exercise_type, move.name))
+    for position, move in enumerate(movements):
+        mid = known.get((exercise_type, move.name))
         if mid is None:
-            mid = known[(s.exercise_type, move.name)] = movement_id(
-                conn, s.exercise_type, move.name, create=create_movements
+            mid = known[(exercise_type, move.name)] = movement_id(
+                conn, exercise_type, move.name, create=create_movements
             )
         conn.execute(
             "INSERT INTO session_movements(session_id, movement_id, position, sets, reps, weight_kg)"
@@ -100,7 +101,9 @@ def add_session(store: Store, session: Session, *, create_movements: bool = True
     with store.transaction() as conn:
         require_type(conn, session.exercise_type)
         session_id = int(conn.execute(_INSERT, _params(session, now_iso())).lastrowid or 0)
-        _write_movements(conn, session_id, session, create_movements=create_movements)
+        _write_movements(
+            conn, session_id, session.exercise_type, session.movements, create_movements=create_movements
+        )
     return session_id
 
 
@@ -127,8 +130,9 @@ def add_sessions(store: Store, sessions: Iterable[Session]) -> int:
             added += 1
             if session.movements:
                 _write_movements(
-                    conn, int(cursor.lastrowid or 0), session, create_movements=True, known=known_movements
-                )
+                    conn, int(cursor.lastrowid or 0), session.exercise_type, session.movements,
+                    create_movements=True, known=known_movements,
+                )  # fmt: skip
     return added
 
 
@@ -136,7 +140,20 @@ def update_session(store: Store, session_id: int, session: Session) -> None:
     """Replace the fields of an existing session (movements are replaced too)."""
     with store.transaction() as conn:
         update_session_fields(conn, session_id, session)
-        _write_movements(conn, session_id, session, create_movements=True)
+        _write_movements(conn, session_id, session.exercise_type, session.movements, create_movements=True)
+
+
+def replace_movements(store: Store, session_id: int, movements: Sequence[MovementLog]) -> None:
+    """Replace one session's movements (names, sets, reps, weight and any imported set details) in
+    one transaction; a movement name new for the session's type joins that type's list."""
+    with store.transaction() as conn:
+        row = conn.execute("SELECT exercise_type FROM sessions WHERE id = ?", [session_id]).fetchone()
+        if row is None:
+            raise StoreError(
+                f"Session {session_id} no longer exists (deleted in another window?). Nothing was saved."
+            )
+        conn.execute("UPDATE sessions SET updated_at = ? WHERE id = ?", [now_iso(), session_id])
+        _write_movements(conn, session_id, str(row[0]), movements, create_movements=True)
 
 
 def update_session_fields(conn: sqlite3.Connection, session_id: int, session: Session) -> None:

@@ -4,6 +4,7 @@
   (database, revision[, range]);
 - ``widgets``: errors and flashes, plain-text escaping of user text, the sidebar and demo banner,
   the remembered date range, cached charts with downloads, the experiment banner, the safety checklist;
+- ``navigation``: the sidebar closes after a page change on narrow windows, not only on phones;
 - ``access``: the password gate, signed session tokens, HTTPS off loopback, downloads served once.
 
 Pages use ``from backcare import ui`` and ``ui.<name>``.
@@ -36,6 +37,7 @@ from backcare.ui.diary import (
     sessions,
     type_names,
 )
+from backcare.ui.navigation import close_navigation_after_choice
 from backcare.ui.widgets import (
     RANGE_PRESETS,
     attempt,
@@ -69,6 +71,7 @@ __all__ = [
     "chart",
     "chart_with_downloads",
     "checkins",
+    "close_navigation_after_choice",
     "experiment_banner",
     "first_day",
     "flash",

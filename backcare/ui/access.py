@@ -21,10 +21,13 @@ def _locked(message: str) -> None:
     st.stop()
 
 
-def gate() -> None:
+def gate(pages: list[Any]) -> None:
     """Stop the page unless it may show the diary: HTTPS on any non-loopback address, a readable
     password file, the password (or a valid session token) when one is set; also makes sensitive
-    downloads one-shot. See SECURITY.md."""
+    downloads one-shot. See SECURITY.md.
+
+    ``pages`` are app.py's pages: the password form keeps the page the address asked for (a deep
+    link such as /history), so the person lands there after the password, not on the default page."""
     import time
 
     from backcare import auth
@@ -60,6 +63,9 @@ def gate() -> None:
         st.session_state.update(_authenticated=record["hash"], _session_token=token)
         return
     st.query_params.pop(SESSION_PARAM, None)
+    # Hidden navigation (no page list, no page run): the requested page stays the current one, so
+    # the rerun after the password runs it.
+    st.navigation(pages, position="hidden")
     st.title("backcare")
     with st.form("login"):
         password = st.text_input("Password", type="password", key="login_password")

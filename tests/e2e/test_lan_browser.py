@@ -155,16 +155,16 @@ def test_phone_over_https_password_two_tap_pain_session_history(browser, lan_app
 
 
 def test_a_download_cannot_be_fetched_again_without_the_password(browser, make_app, tmp_path):
-    """Issue 16 item 8: the backup's /media URL answers once (the download itself), then never."""
+    """Issue 16 item 8: the backup's /media URL answers once (the download itself), then never.
+    Issue 13: a deep link (/data) opened before the password lands on that page after it."""
     app = make_app(_seed)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
-    page.goto(app.url)
+    page.goto(app.url + "/data")  # a deep link: after the password the person lands where they asked
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Open my diary").click()
-    expect(page.get_by_role("heading", name="How is your back today?")).to_be_visible(timeout=30000)
-    page.get_by_role("link", name="Data").click()
     expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible(timeout=30000)
+    assert page.url.split("?")[0].endswith("/data")
     wait_idle(page)
     with (
         page.expect_response(lambda r: "/media/" in r.url, timeout=30000) as checked,

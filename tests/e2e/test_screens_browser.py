@@ -57,18 +57,96 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
         assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4, Experiments 1 really drew
 
 
-def test_on_a_phone_the_sidebar_closes_after_choosing_a_page(browser, make_app):
-    app = make_app(seed_year)
-    page = seeing.new_page(browser, "phone")
+def _sidebar_covers_main(page) -> bool:
+    """Whether an open sidebar lies over the page's content (rather than beside it, or closed)."""
+    sidebar = page.get_by_test_id("stSidebar")
+    if sidebar.get_attribute("data-collapsed") == "true":
+        return False
+    side, main = sidebar.bounding_box(), page.get_by_test_id("stMainBlockContainer").bounding_box()
+    return side is not None and main is not None and main["x"] < side["x"] + side["width"] - 1
+
+
+def seed_lifting(db: Path) -> None:
+    """One strength session with two movements (History's movement editor has rows to change)."""
+    from datetime import date, timedelta
+
+    from backcare.models import session_from_input
+    from backcare.store import add_session
+
+    with Store(db) as store:
+        add_session(
+            store,
+            session_from_input(
+                date=date.today() - timedelta(days=1), exercise_type="strength", duration_min=30,
+                movements=[{"name": "Squat", "sets": 3, "reps": 10, "weight_kg": 40}, "Plank"],
+            ),
+        )  # fmt: skip
+
+
+def edit_movements_in_the_grid(page) -> None:
+    """History at 740 px: change Squat's reps to 12 in the movements grid, then save (adding and
+    removing movements is tested with AppTest, tests/test_pages_history.py).
+    The grid draws on a canvas, so cells are reached by position (Reps is at 62% of its width)."""
+    page.get_by_role("radio", name="Exercise sessions").click()
+    seeing.idle(page)
+    expect(page.get_by_role("heading", name="Movements of one session")).to_be_visible()
+    grid = page.get_by_test_id("stDataFrame").nth(1)
+    grid.evaluate("(e) => e.scrollIntoView({block: 'center'})")  # not under the page's top bar
+    page.wait_for_timeout(300)
+    width = grid.bounding_box()["width"]
+    editor = page.locator("#portal input, #portal textarea")  # the grid's cell editor, once open
+    grid.dblclick(position={"x": width * 0.62, "y": 53})  # row 1 (Squat), Reps
+    expect(editor.first).to_be_visible()
+    page.keyboard.press("Control+a")
+    page.keyboard.type("12")
+    expect(editor.first).to_have_value("12")
+    page.keyboard.press("Enter")
+    seeing.idle(page)
+    expect(page.get_by_role("button", name="Save changes").last).to_be_visible()
+    page.get_by_role("button", name="Save changes").last.click()
+    seeing.idle(page)
+    expect(page.get_by_text("Movements: 1 updated.")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        "phone",  # 390 px, touch, a phone's user agent: Streamlit itself closes the sidebar
+        {"width": 740, "height": 900},  # a narrow laptop window (mouse): the sidebar lies over the page
+    ],
+)
+def test_after_choosing_a_page_the_navigation_no_longer_covers_it(browser, make_app, window):
+    from backcare.store import session_movements
+
+    app = make_app(seed_lifting)
+    page = seeing.new_page(browser, window) if window == "phone" else browser.new_page(viewport=window)
     page.goto(app.url)
     seeing.settle(page, seeing.PAGES[""])
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a phone from the start
-    page.get_by_test_id("stExpandSidebarButton").click()
-    expect(sidebar).to_have_attribute("data-collapsed", "false")
-    page.get_by_role("link", name="Dashboard").click()
-    seeing.settle(page, "Dashboard")
-    expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+    expect(sidebar).to_have_attribute("data-collapsed", "true")  # closed on a narrow screen from the start
+    for name, heading in (("Dashboard", "Dashboard"), ("History", "History")):
+        page.get_by_test_id("stExpandSidebarButton").click()
+        expect(sidebar).to_have_attribute("data-collapsed", "false")
+        page.wait_for_timeout(500)  # the sidebar slides in
+        assert _sidebar_covers_main(page)  # open, it lies over the page at this width
+        page.get_by_role("link", name=name).click()
+        seeing.settle(page, heading)
+        expect(sidebar).to_have_attribute("data-collapsed", "true")  # one tap per page change
+        assert not _sidebar_covers_main(page)
+    if window != "phone":
+        edit_movements_in_the_grid(page)  # issue 13: movements can be edited in History
+        with Store(app.db) as store:
+            moves = session_movements(store, 1)
+        assert [(m["name"], m["sets"], m["reps"]) for m in moves] == [
+            ("Squat", 3, 12),
+            ("Plank", None, None),
+        ]
+        # at 800 px (above the 768 px breakpoint) the sidebar sits beside the page
+        page.set_viewport_size({"width": 800, "height": 900})
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.get_by_role("link", name="Dashboard").click()
+        seeing.settle(page, "Dashboard")
+        assert not _sidebar_covers_main(page)
 
 
 HOSTILE = "![p](http://203.0.113.9/pixel.png) [link](http://203.0.113.9/x) <img src=http://203.0.113.9/i.png>"
