@@ -4,8 +4,8 @@ import os
 
 # One BLAS thread (unless the person chose otherwise), set before anything imports numpy: the
 # Insights regressions use matrices of a few thousand rows by a few dozen columns, for which
-# OpenBLAS's worker threads only spin. Measured on the 2-core machine (benchmarks/bench_pages.py
-# prints the effect): the ten-year lag profile took 4x the CPU time and 5x the wall time with them.
+# OpenBLAS's worker threads mostly spin and take CPU from the app's other threads
+# (benchmarks/bench_pages.py prints the ten-year model's time with one thread and with one per CPU).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 from backcare.errors import BackcareError, ImportFormatError, StoreError, ValidationError

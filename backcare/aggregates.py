@@ -1,13 +1,18 @@
 """Check-in and session frames kept per block of four weeks, so a save rebuilds only what it touched.
 
 The diary is cut into blocks of 28 days starting on Mondays (``BLOCK_DAYS``). For each block the
-cache keeps the raw rows it was built from (``store.checkin_fingerprint_rows`` /
-``session_fingerprint_rows``) and the frame ``store.checkins_frame`` / ``sessions_frame`` made of
-them. Asking for a range reads the raw rows of the blocks it covers (cheap: no pandas, no movement
-subquery), rebuilds the frames of the blocks whose rows differ from last time, and joins the
-blocks. The comparison is exact (the rows themselves, not a hash or a timestamp), so an edit of
-an old week from another tab, the command line or an import is never missed; a save today
-rebuilds one block instead of ten years.
+cache keeps the frame ``store.checkins_frame`` / ``sessions_frame`` (or the narrow analysis inputs)
+made of it and a summary of its rows that SQLite computes without handing them to Python
+(``store.checkin_block_summaries`` / ``session_block_summaries``: row count, ids, the sum and
+latest of ``updated_at``, the sessions' movements, the type and movement names). Asking for a
+range reads the summaries of the blocks it covers, rebuilds the frames of blocks whose summary
+moved, and joins them (in pieces of about a year, each kept until one of its blocks changes). A
+save today rebuilds one block instead of ten years; an edit of an old week from another tab, the
+command line or an import rebuilds that week's block.
+
+``updated_at`` has whole seconds, so a block written within ``RECENT_SECONDS`` of being read is
+never trusted from its summary: it is rebuilt on every read until that write is older (a second
+write in the same second could otherwise leave the summary unchanged).
 
 Pure Python and pandas: no Streamlit (``ui/diary.py`` caches the joined frames per revision).
 """
@@ -19,8 +24,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from backcare import store
 from backcare.store import Store
@@ -29,18 +34,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
 BLOCK_DAYS = 28
-EPOCH = date(2000, 1, 3)  # a Monday: blocks are whole weeks
+EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1, as in store/fingerprints.py: blocks are whole weeks
 GROUP_BLOCKS = 13  # 13 blocks of four weeks: a year
 MAX_FILES = 4  # the own diary, the demo diary, and a little room; older files are forgotten
+RECENT_SECONDS = 2
 
 Reader = Callable[[Store, date | None, date | None], "pd.DataFrame"]
-RowReader = Callable[[Store, date | None, date | None], list[tuple[Any, ...]]]
-READERS: dict[str, tuple[Reader, RowReader]] = {
-    "checkins": (store.checkins_frame, store.checkin_fingerprint_rows),
-    "sessions": (store.sessions_frame, store.session_fingerprint_rows),
-    # The analysis inputs (store/analysis_inputs.py): their raw rows are the whole frame.
-    "analysis_checkins": (store.analysis_checkins, store.analysis_checkin_rows),
-    "analysis_sessions": (store.analysis_sessions, store.analysis_session_rows),
+Summaries = Callable[[Store, int, date | None, date | None], dict[int, store.Summary]]
+READERS: dict[str, tuple[Reader, Summaries]] = {
+    "checkins": (store.checkins_frame, store.checkin_block_summaries),
+    "sessions": (store.sessions_frame, store.session_block_summaries),
+    # The analysis inputs (store/analysis_inputs.py): a few columns of the same rows, no names.
+    "analysis_checkins": (store.analysis_checkins, store.checkin_block_summaries),
+    "analysis_sessions": (
+        store.analysis_sessions,
+        lambda db, days, start, end: store.session_block_summaries(db, days, start, end, names=False),
+    ),
 }
 
 
@@ -53,6 +62,11 @@ def block_bounds(block: int) -> tuple[date, date]:
     """First and last day of a block."""
     first = EPOCH + timedelta(days=block * BLOCK_DAYS)
     return first, first + timedelta(days=BLOCK_DAYS - 1)
+
+
+def _recent() -> str:
+    """``updated_at`` text of RECENT_SECONDS ago: blocks written since are not trusted from their summary."""
+    return (datetime.now(UTC) - timedelta(seconds=RECENT_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -73,12 +87,13 @@ def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
 class _File:
     """What is cached for one table of one file."""
 
-    blocks: dict[int, tuple[list[tuple[Any, ...]], pd.DataFrame, int]] = field(default_factory=dict)
+    # block number -> (summary it was built from, or None when not to be trusted; frame; serial)
+    blocks: dict[int, tuple[store.Summary | None, pd.DataFrame, int]] = field(default_factory=dict)
     groups: dict[tuple[tuple[int, int], ...], pd.DataFrame] = field(default_factory=dict)
 
 
 class BlockCache:
-    """Per file and table: each block's raw rows, frame and serial number, and joined groups of
+    """Per file and table: each block's summary, frame and serial number, and joined groups of
     ``GROUP_BLOCKS`` blocks (about a year) keyed by their blocks' serials, so that joining ten
     years is ten pieces, not 130."""
 
@@ -99,29 +114,25 @@ class BlockCache:
         """The same frame as ``store.<table>_frame(db, start, end)``, rebuilt only for changed blocks."""
         import pandas as pd
 
-        reader, row_reader = READERS[table]
+        reader, summaries = READERS[table]
         first = block_bounds(block_of(start))[0] if start else None
         last = block_bounds(block_of(end))[1] if end else None
-        grouped: dict[int, list[tuple[Any, ...]]] = {}
-        numbers: dict[str, int] = {}
-        for row in row_reader(db, first, last):
-            number = numbers.get(row[0])
-            if number is None:
-                number = numbers[row[0]] = block_of(date.fromisoformat(row[0]))
-            grouped.setdefault(number, []).append(row)
-        if not grouped:
+        recent = _recent()  # before reading: a write after this moment is "recent" too
+        summary = summaries(db, BLOCK_DAYS, first, last)
+        if not summary:
             return reader(db, start, end)  # nothing in range: the store's empty frame
         with self._lock:
             cached = self._file(path, table)
             if start is None and end is None:  # the whole diary: forget blocks that are gone
-                for number in set(cached.blocks) - set(grouped):
+                for number in set(cached.blocks) - set(summary):
                     del cached.blocks[number]
             pieces: dict[int, list[tuple[int, int, pd.DataFrame]]] = {}
-            for number in sorted(grouped):
+            for number in sorted(summary):
                 block = cached.blocks.get(number)
-                if block is None or block[0] != grouped[number]:
-                    frame = reader(db, *block_bounds(number))
-                    block = cached.blocks[number] = (grouped[number], frame, next(self._serials))
+                if block is None or block[0] is None or block[0] != summary[number]:
+                    trusted = summary[number] if str(summary[number][2]) < recent else None
+                    block = (trusted, reader(db, *block_bounds(number)), next(self._serials))
+                    cached.blocks[number] = block
                     self.rebuilt += 1
                 pieces.setdefault(number // GROUP_BLOCKS, []).append((number, block[2], block[1]))
             used = []

@@ -43,8 +43,12 @@ RANGES = [(None, None), (END - timedelta(days=90), END), (OLD - timedelta(days=1
 
 @pytest.fixture
 def diary(tmp_path: Path) -> Store:
+    """400 demo days, written "long ago" (blocks written in the last seconds are always rebuilt)."""
     store = Store(tmp_path / "diary.db")
     demo.write_demo(store, 400, 3, end=END)
+    with store.transaction() as conn:
+        for table in ("checkins", "sessions"):
+            conn.execute(f"UPDATE {table} SET updated_at = '2026-01-01T00:00:00Z'")
     yield store
     store.close()
 
@@ -93,7 +97,8 @@ def test_block_frames_equal_the_stores_frames_before_and_after_edits(diary):
 
 def test_a_save_rebuilds_only_the_blocks_it_touched(diary):
     """After a save of one day, only that day's block is rebuilt for each table; an edit of an old
-    and a recent week rebuilds two blocks, and a type's new name only the block that uses it."""
+    and a recent week rebuilds two blocks; a type's new name rebuilds the sessions (names are
+    summarised for the whole diary)."""
     cache = aggregates.BlockCache()
     for table in READERS:
         cache.frame(diary, "diary", table, None, None)
@@ -105,16 +110,27 @@ def test_a_save_rebuilds_only_the_blocks_it_touched(diary):
         cache.frame(diary, "diary", table, None, None)
     assert cache.rebuilt - before == 2  # the check-in tables' one block; the sessions tables none
     before = cache.rebuilt
-    edit_old_and_recent(diary)
+    edit_old_and_recent(diary)  # also adds a type: the full session frames show type names
     for table in READERS:
         cache.frame(diary, "diary", table, None, None)
-    assert cache.rebuilt - before == 8  # two blocks in each of the four tables
+    session_blocks = len({aggregates.block_of(d) for d in sessions_frame(diary)["date"].dt.date})
+    assert cache.rebuilt - before == 2 + 2 + 2 + session_blocks
     before = cache.rebuilt
     with diary.transaction() as conn:  # a type renamed from elsewhere (no session row changes)
         conn.execute("UPDATE exercise_types SET name = 'Water therapy' WHERE name = 'Hydrotherapy'")
     frame = cache.frame(diary, "diary", "sessions", None, None)
-    assert cache.rebuilt - before == 1
+    assert cache.rebuilt - before == len({aggregates.block_of(d) for d in frame["date"].dt.date})
     assert (frame["type_name"] == "Water therapy").sum() == 1
+
+
+def test_two_writes_in_the_same_second_are_both_seen(diary):
+    """updated_at has whole seconds: a block read between two quick writes is read again after the
+    second one, whatever its summary says."""
+    cache = aggregates.BlockCache()
+    for pain in (9, 8, 7):
+        save_checkin(diary, checkin_from_input(date=OLD, pain=pain))
+        frame = cache.frame(diary, "diary", "analysis_checkins", None, None)
+        assert frame.loc[frame["date"] == pd.Timestamp(OLD), "pain"].tolist() == [pain]
 
 
 def test_the_analysis_gives_the_same_answers_on_the_narrow_inputs(diary):

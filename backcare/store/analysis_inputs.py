@@ -10,7 +10,7 @@ with a long diary. Same values and dtypes as the matching columns of the full fr
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from backcare.store.connection import Store, with_nullable_ints
 
@@ -53,19 +53,3 @@ def analysis_sessions(store: Store, start: date | None = None, end: date | None 
     df = store.frame(_SESSIONS, _bounds(start, end))
     df["date"] = pd.to_datetime(df["date"])
     return with_nullable_ints(df, ["id", "duration_min", "pain_before", "pain_after"])
-
-
-def analysis_checkin_rows(
-    store: Store, start: date | None = None, end: date | None = None
-) -> list[tuple[Any, ...]]:
-    """The raw rows behind ``analysis_checkins`` (date first): all that frame is made of."""
-    with store._lock:
-        return store.conn.execute(_CHECKINS, _bounds(start, end)).fetchall()
-
-
-def analysis_session_rows(
-    store: Store, start: date | None = None, end: date | None = None
-) -> list[tuple[Any, ...]]:
-    """The raw rows behind ``analysis_sessions`` (date first): all that frame is made of."""
-    with store._lock:
-        return store.conn.execute(_SESSIONS, _bounds(start, end)).fetchall()
