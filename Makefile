@@ -68,7 +68,7 @@ screenshots: system-deps-test $(VENV)/.installed-dev
 
 # Every benchmark, each printing its figures and the ratios of the same run; one failing does not
 # hide the others' figures (the target still fails at the end).
-bench: $(VENV)/.installed-dev
+bench: system-deps-test $(VENV)/.installed-dev
 	@failed=""; for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || failed="$$failed $$f"; done; \
 	if [ -n "$$failed" ]; then echo "benchmarks that failed:$$failed"; exit 1; fi
 

@@ -5,7 +5,10 @@ range, content, charts, layout, PDF), after the engine warm-up the page starts w
 `python -m backcare report` as a fresh process, start to exit. Wall and CPU time are printed (CPU
 stays meaningful when other work shares the machine), with ratios measured in the same run.
 Targets (issue 17): one year <= 1.5 s in the app and <= 2.5 s as a CLI process; ten years <= 3 s.
-Run: .venv/bin/python benchmarks/bench_report.py [--repeats N]
+With --baseline DIR (another checkout, e.g. `git worktree add /tmp/base main`), the CLI runs of
+that checkout are interleaved with this one's on the same diary and printed beside them: a
+before/after measured in one run, under the same load.
+Run: .venv/bin/python benchmarks/bench_report.py [--repeats N] [--baseline DIR]
 """
 
 from __future__ import annotations
@@ -43,11 +46,12 @@ def in_app(store: Store, days: int) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, len(pdf)
 
 
-def cli(db: Path, days: int, out: Path) -> tuple[float, float]:
-    """(wall s, CPU s of the child) of `python -m backcare report` for the last ``days`` days."""
+def cli(db: Path, days: int, out: Path, root: Path = ROOT) -> tuple[float, float]:
+    """(wall s, CPU s of the child) of `python -m backcare report` (of the checkout ``root``) for the
+    last ``days`` days."""
     end = date.today()
     args = ["--db", str(db), "report", "--out", str(out), "--from", str(end - timedelta(days=days - 1))]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(root)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
     subprocess.run([sys.executable, "-m", "backcare", *args], check=True, capture_output=True, env=env)
@@ -59,6 +63,7 @@ def cli(db: Path, days: int, out: Path) -> tuple[float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another checkout whose CLI report to time alongside")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
@@ -79,12 +84,22 @@ def main() -> int:
                     statistics.median(r[1] for r in runs),
                 )
                 print(f"  app {label}: {runs[0][2] / 1024:.0f} KB PDF")
+        baseline: dict[str, tuple[float, float]] = {}
         for label, days in RANGES.items():
-            runs = [cli(db, days, Path(folder) / "report.pdf") for _ in range(args.repeats)]
+            runs, before = [], []
+            for _ in range(args.repeats):  # interleaved, so both see the same load
+                runs.append(cli(db, days, Path(folder) / "report.pdf"))
+                if args.baseline:
+                    before.append(cli(db, days, Path(folder) / "baseline.pdf", args.baseline.resolve()))
             results[f"CLI {label}"] = (
                 statistics.median(r[0] for r in runs),
                 statistics.median(r[1] for r in runs),
             )
+            if before:
+                baseline[label] = (
+                    statistics.median(r[0] for r in before),
+                    statistics.median(r[1] for r in before),
+                )
         print(f"medians of {args.repeats} runs")
         print(f"{'report':<16} {'wall s':>7} {'CPU s':>7} {'target':>7}  verdict")
         for name, (wall, cpu) in results.items():
@@ -95,6 +110,12 @@ def main() -> int:
         for where in ("app", "CLI"):
             ten, one = results[f"{where} 10 years"], results[f"{where} 1 year"]
             print(f"{where}: 10 years / 1 year = {ten[0] / one[0]:.2f} (wall), {ten[1] / one[1]:.2f} (CPU)")
+        for label, (wall, cpu) in baseline.items():
+            now_wall, now_cpu = results[f"CLI {label}"]
+            print(
+                f"CLI {label}, baseline {args.baseline}: {wall:.2f} s wall, {cpu:.2f} s CPU; this checkout / "
+                f"baseline = {now_wall / wall:.2f} (wall), {now_cpu / cpu:.2f} (CPU)"
+            )
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 0
 

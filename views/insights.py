@@ -13,7 +13,7 @@ st.caption(
     "and the number of days behind each answer. Associations, not causes; not medical advice."
 )
 
-checkins, sessions = ui.checkins(), ui.sessions()
+checkins, sessions = ui.analysis_inputs()  # only the columns the analysis reads
 types = ui.type_names()
 if checkins.empty or sessions.empty:
     st.info(
@@ -31,7 +31,7 @@ if estimated.empty:
 else:
     ui.chart_with_downloads(
         lambda: charts.forest_plot(estimated, types), "associations", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_forest",
+        checkins["date"].max().date(), "dl_forest", inputs=(estimated, types),
     )  # fmt: skip
     st.caption("Dot: best estimate. Line: 95% range. Shaded: ±1 point, smaller than most people notice.")
 
@@ -58,7 +58,7 @@ if shown.empty:
 else:
     ui.chart_with_downloads(
         lambda: charts.immediate_chart(shown, types), "right after a session", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_immediate",
+        checkins["date"].max().date(), "dl_immediate", inputs=(shown, types),
     )  # fmt: skip
     st.caption(
         "Pain just after minus just before, averaged over sessions. Short-term changes like these are "
@@ -69,7 +69,7 @@ st.subheader("Same day, next day, two days later")
 if profile["estimate"].notna().any():
     ui.chart_with_downloads(
         lambda: charts.lag_chart(profile, types), "lag profile", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_lags",
+        checkins["date"].max().date(), "dl_lags", inputs=(profile, types),
     )  # fmt: skip
     st.caption(
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "
@@ -86,7 +86,7 @@ if len(weeks) < 6:
 else:
     ui.chart_with_downloads(
         lambda: charts.dose_chart(weeks), "weekly minutes and pain", weeks["week"].min().date(),
-        weeks["week"].max().date(), "dl_dose",
+        weeks["week"].max().date(), "dl_dose", inputs=(weeks,),
     )  # fmt: skip
     st.caption(
         "Each dot is a week (up to the last two years). The dashed line is a straight-line summary, "

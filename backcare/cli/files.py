@@ -93,10 +93,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from datetime import date, timedelta
 
-    from backcare.reports import SECTIONS, ReportOptions, build_content, render_pdf, report_inputs
+    from backcare import chart_export
 
     start, end = date_range(args)
     out = output_path(args.out, args)
+    chart_export.start_engine()  # starts while pandas, SciPy and WeasyPrint are imported
+    from backcare.reports import SECTIONS, ReportOptions, build_content, render_pdf, report_inputs
+
     end = end or date.today()
     start = start or end - timedelta(days=89)
     sections = frozenset(args.section) if args.section else frozenset(SECTIONS)

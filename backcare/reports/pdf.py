@@ -2,12 +2,15 @@
 
 Charts go in as PNG, not SVG: WeasyPrint turned the two vector charts into PDF drawing operators
 one SVG node at a time, about 0.5 s of a one-year report (benchmarks/bench_report.py); a 2x PNG
-prints sharp at the report's size. ``render_pdf`` reports progress(done, total) after each step."""
+prints sharp at the report's size. vl-convert draws them in a worker thread while WeasyPrint is
+imported (it releases the GIL while it draws), which a fresh command-line process feels most.
+``render_pdf`` reports progress(done, total) after each step."""
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from importlib import resources
 from typing import Any
@@ -32,26 +35,22 @@ def _no_progress(done: int, total: int) -> None:
     """The default progress callback: report nothing."""
 
 
-def report_charts(
-    content: ReportContent, checkins: Any, sessions: Any, progress: Progress = _no_progress
-) -> dict[str, str]:
-    """The pain-over-time and weekly-minutes charts as PNG data URIs (empty when there is no data)."""
+def _charts(content: ReportContent, checkins: Any, sessions: Any) -> dict[str, Any]:
+    """The pain-over-time and weekly-minutes charts (Altair), each only when it has data."""
     start, end = content.options.start, content.options.end
-    out: dict[str, str] = {}
+    out: dict[str, Any] = {}
     in_checkins = analysis.in_range(checkins, start, end)
     in_sessions = analysis.in_range(sessions, start, end)
     if len(in_checkins):
         series, resolution = analysis.pain_series(checkins, start, end)
         baseline = content.change.baseline_mean if content.change else None
         chart = charts.pain_trend(series, in_sessions, content.type_names, baseline, resolution, height=160)
-        out["pain"] = _png_uri(chart.properties(width=640))
-    progress(1, STEPS)
+        out["pain"] = chart.properties(width=640)
     if len(in_sessions):
         weekly = charts.weekly_minutes_chart(
             analysis.weekly_minutes(in_sessions, start, end), content.type_names
         )
-        out["minutes"] = _png_uri(weekly.properties(width=640, height=150))
-    progress(2, STEPS)
+        out["minutes"] = weekly.properties(width=640, height=150)
     return out
 
 
@@ -77,10 +76,19 @@ def render_pdf(
     progress: Progress = _no_progress,
 ) -> bytes:
     """The finished PDF as bytes; ``progress(done, total)`` is called as each of its STEPS ends."""
-    from weasyprint import HTML
-
     progress(0, STEPS)
-    html = render_html(content, report_charts(content, checkins, sessions, progress), generated)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backcare-charts") as pool:
+        drawing = {
+            name: pool.submit(_png_uri, chart) for name, chart in _charts(content, checkins, sessions).items()
+        }
+        from weasyprint import HTML  # imported while the charts are drawn
+
+        uris = {}
+        for step, name in enumerate(("pain", "minutes"), start=1):
+            if name in drawing:
+                uris[name] = drawing[name].result()
+            progress(step, STEPS)
+    html = render_html(content, uris, generated)
     document = HTML(string=html, base_url=None).render()
     progress(3, STEPS)
     pdf = bytes(document.write_pdf())

@@ -1,5 +1,6 @@
 """The only place with SQL: schema, connection policy and queries returning DataFrames."""
 
+from backcare.store.analysis_inputs import analysis_checkins, analysis_sessions
 from backcare.store.backup import (
     backup_bytes,
     backup_to,
@@ -35,6 +36,7 @@ from backcare.store.experiments import (
     set_experiment_status,
     start_experiment,
 )
+from backcare.store.fingerprints import Summary, checkin_block_summaries, session_block_summaries
 from backcare.store.imports import already_imported, apply_batch, symptom_records_frame
 from backcare.store.questionnaires import (
     delete_global_impressions,
@@ -67,15 +69,19 @@ __all__ = [
     "APPLICATION_ID",
     "SCHEMA_VERSION",
     "Store",
+    "Summary",
     "add_exercise_type",
     "add_session",
     "add_sessions",
     "all_session_movements",
     "already_imported",
+    "analysis_checkins",
+    "analysis_sessions",
     "apply_batch",
     "backup_bytes",
     "backup_to",
     "check_backup_file",
+    "checkin_block_summaries",
     "checkin_rows",
     "checkins_frame",
     "count_entries",
@@ -111,6 +117,7 @@ __all__ = [
     "save_global_impression",
     "save_peg",
     "save_red_flag_check",
+    "session_block_summaries",
     "session_movements",
     "session_rows",
     "sessions_frame",

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from backcare import config, store
+from backcare import aggregates, config, store
 from backcare.errors import BackcareError
 from backcare.store import Store
 
@@ -74,14 +74,15 @@ def revision() -> int:
 # Typed loaders, one per reader. The big frames are shared, not copied, between reruns and sessions
 # (cache_resource): pandas copy-on-write keeps derived frames independent; callers must never assign
 # into them in place. Pages pass the date range they show, so the work after a save follows the
-# range on screen, not the length of the diary.
+# range on screen, not the length of the diary; within that range, check-ins and sessions are
+# rebuilt only for the four-week blocks whose rows changed (backcare/aggregates.py).
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _shared(
     _reader: Callable[..., pd.DataFrame], name: str, path: str, rev: int, start: date | None, end: date | None
 ) -> pd.DataFrame:
-    return _reader(_open_store(path), start, end)  # ``name`` stands for _reader in the key
+    return _reader(_open_store(path), path, start, end)  # ``name`` stands for _reader in the key
 
 
 # Small results (types, movements, questionnaires) are copied per call by cache_data: safe to change.
@@ -111,12 +112,12 @@ def impressions() -> pd.DataFrame:
 
 def checkins(start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Check-ins of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _shared(store.checkins_frame, "checkins", *_key(), start, end)
+    return _shared(aggregates.checkins, "checkins", *_key(), start, end)
 
 
 def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame:
     """Sessions of the active database, only those in [start, end] when given (cached until the next write)."""
-    return _shared(store.sessions_frame, "sessions", *_key(), start, end)
+    return _shared(aggregates.sessions, "sessions", *_key(), start, end)
 
 
 def type_names() -> dict[str, str]:
@@ -140,11 +141,21 @@ def first_day() -> date | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
+def _analysis_inputs(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return aggregates.analysis_inputs(_open_store(path), path)
+
+
+def analysis_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(check-ins, sessions) with only the columns the analysis reads (store/analysis_inputs.py),
+    shared like the full frames and cached until the next write: a fraction of the full frames' cost."""
+    return _analysis_inputs(*_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from backcare import analysis
 
-    checkins = _shared(store.checkins_frame, "checkins", path, rev, None, None)
-    profile = analysis.lag_profile(checkins, _shared(store.sessions_frame, "sessions", path, rev, None, None))
+    profile = analysis.lag_profile(*_analysis_inputs(path, rev))
     return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
 
 

@@ -1,0 +1,176 @@
+"""Check-in and session frames kept per block of four weeks, so a save rebuilds only what it touched.
+
+The diary is cut into blocks of 28 days starting on Mondays (``BLOCK_DAYS``). For each block the
+cache keeps the frame ``store.checkins_frame`` / ``sessions_frame`` (or the narrow analysis inputs)
+made of it and a summary of its rows that SQLite computes without handing them to Python
+(``store.checkin_block_summaries`` / ``session_block_summaries``: row count, ids, the sum and
+latest of ``updated_at``, the sessions' movements, the type and movement names). Asking for a
+range reads the summaries of the blocks it covers, rebuilds the frames of blocks whose summary
+moved, and joins them (in pieces of about a year, each kept until one of its blocks changes). A
+save today rebuilds one block instead of ten years; an edit of an old week from another tab, the
+command line or an import rebuilds that week's block.
+
+``updated_at`` has whole seconds, so a block written within ``RECENT_SECONDS`` of being read is
+never trusted from its summary: it is rebuilt on every read until that write is older (a second
+write in the same second could otherwise leave the summary unchanged).
+
+Pure Python and pandas: no Streamlit (``ui/diary.py`` caches the joined frames per revision).
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from backcare import store
+from backcare.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+BLOCK_DAYS = 28
+EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1, as in store/fingerprints.py: blocks are whole weeks
+GROUP_BLOCKS = 13  # 13 blocks of four weeks: a year
+MAX_FILES = 4  # the own diary, the demo diary, and a little room; older files are forgotten
+RECENT_SECONDS = 2
+
+Reader = Callable[[Store, date | None, date | None], "pd.DataFrame"]
+Summaries = Callable[[Store, int, date | None, date | None], dict[int, store.Summary]]
+READERS: dict[str, tuple[Reader, Summaries]] = {
+    "checkins": (store.checkins_frame, store.checkin_block_summaries),
+    "sessions": (store.sessions_frame, store.session_block_summaries),
+    # The analysis inputs (store/analysis_inputs.py): a few columns of the same rows, no names.
+    "analysis_checkins": (store.analysis_checkins, store.checkin_block_summaries),
+    "analysis_sessions": (
+        store.analysis_sessions,
+        lambda db, days, start, end: store.session_block_summaries(db, days, start, end, names=False),
+    ),
+}
+
+
+def block_of(day: date) -> int:
+    """The number of the 28-day block (Monday to Sunday four weeks later) a day falls in."""
+    return (day - EPOCH).days // BLOCK_DAYS
+
+
+def block_bounds(block: int) -> tuple[date, date]:
+    """First and last day of a block."""
+    first = EPOCH + timedelta(days=block * BLOCK_DAYS)
+    return first, first + timedelta(days=BLOCK_DAYS - 1)
+
+
+def _recent() -> str:
+    """``updated_at`` text of RECENT_SECONDS ago: blocks written since are not trusted from their summary."""
+    return (datetime.now(UTC) - timedelta(seconds=RECENT_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """Frames one after the other, typed as one frame of the same rows would be. Always a new frame
+    object (a shallow copy for one part: pandas copy-on-write keeps the cached parts intact)."""
+    import pandas as pd
+
+    if len(parts) == 1:
+        return parts[0].copy(deep=False)
+    joined = pd.concat(parts, ignore_index=True)
+    # A text column with no values in one part is ``object`` there: infer it as a single frame would.
+    mixed = [c for c in joined.columns if joined[c].dtype == object]
+    joined[mixed] = joined[mixed].infer_objects()
+    return joined
+
+
+@dataclass
+class _File:
+    """What is cached for one table of one file."""
+
+    # block number -> (summary it was built from, or None when not to be trusted; frame; serial)
+    blocks: dict[int, tuple[store.Summary | None, pd.DataFrame, int]] = field(default_factory=dict)
+    groups: dict[tuple[tuple[int, int], ...], pd.DataFrame] = field(default_factory=dict)
+
+
+class BlockCache:
+    """Per file and table: each block's summary, frame and serial number, and joined groups of
+    ``GROUP_BLOCKS`` blocks (about a year) keyed by their blocks' serials, so that joining ten
+    years is ten pieces, not 130."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._files: OrderedDict[tuple[str, str], _File] = OrderedDict()
+        self._serials = itertools.count()
+        self.rebuilt = 0  # blocks rebuilt since creation (tests read it to see that work was reused)
+
+    def _file(self, path: str, table: str) -> _File:
+        cached = self._files.setdefault((path, table), _File())
+        self._files.move_to_end((path, table))
+        while len(self._files) > MAX_FILES:
+            self._files.popitem(last=False)
+        return cached
+
+    def frame(self, db: Store, path: str, table: str, start: date | None, end: date | None) -> pd.DataFrame:
+        """The same frame as ``store.<table>_frame(db, start, end)``, rebuilt only for changed blocks."""
+        import pandas as pd
+
+        reader, summaries = READERS[table]
+        first = block_bounds(block_of(start))[0] if start else None
+        last = block_bounds(block_of(end))[1] if end else None
+        recent = _recent()  # before reading: a write after this moment is "recent" too
+        summary = summaries(db, BLOCK_DAYS, first, last)
+        if not summary:
+            return reader(db, start, end)  # nothing in range: the store's empty frame
+        with self._lock:
+            cached = self._file(path, table)
+            if start is None and end is None:  # the whole diary: forget blocks that are gone
+                for number in set(cached.blocks) - set(summary):
+                    del cached.blocks[number]
+            pieces: dict[int, list[tuple[int, int, pd.DataFrame]]] = {}
+            for number in sorted(summary):
+                block = cached.blocks.get(number)
+                if block is None or block[0] is None or block[0] != summary[number]:
+                    trusted = summary[number] if str(summary[number][2]) < recent else None
+                    block = (trusted, reader(db, *block_bounds(number)), next(self._serials))
+                    cached.blocks[number] = block
+                    self.rebuilt += 1
+                pieces.setdefault(number // GROUP_BLOCKS, []).append((number, block[2], block[1]))
+            used = []
+            for group in pieces.values():
+                key = tuple((number, serial) for number, serial, _ in group)
+                if key not in cached.groups:
+                    cached.groups[key] = _join([frame for _, _, frame in group])
+                used.append(key)
+            parts = [cached.groups[key] for key in used]
+            if len(cached.groups) > 2 * len(used) + 16:
+                cached.groups = {key: cached.groups[key] for key in used}
+        joined = _join(parts)
+        keep = pd.Series(True, index=joined.index)
+        if start is not None:
+            keep &= joined["date"] >= pd.Timestamp(start)
+        if end is not None:
+            keep &= joined["date"] <= pd.Timestamp(end)
+        if not keep.any():
+            return reader(db, start, end)  # the store's empty frame (its dtypes differ when empty)
+        return joined if keep.all() else joined.loc[keep].reset_index(drop=True)
+
+
+CACHE = BlockCache()
+
+
+def checkins(db: Store, path: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Check-ins in [start, end] (the same frame as ``store.checkins_frame``), reusing unchanged blocks."""
+    return CACHE.frame(db, path, "checkins", start, end)
+
+
+def sessions(db: Store, path: str, start: date | None = None, end: date | None = None) -> pd.DataFrame:
+    """Sessions in [start, end] (the same frame as ``store.sessions_frame``), reusing unchanged blocks."""
+    return CACHE.frame(db, path, "sessions", start, end)
+
+
+def analysis_inputs(db: Store, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The whole diary's (check-ins, sessions) as ``store.analysis_checkins`` / ``analysis_sessions``
+    give them, reusing unchanged blocks."""
+    return CACHE.frame(db, path, "analysis_checkins", None, None), CACHE.frame(
+        db, path, "analysis_sessions", None, None
+    )

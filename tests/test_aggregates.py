@@ -1,0 +1,202 @@
+"""Frames kept per four-week block (backcare/aggregates.py) and the narrow analysis inputs: always
+the same as building everything from scratch, rebuilt only where a write touched, and never stale
+on a page after an edit of an old week and a recent one. Correctness only; timings are in benchmarks/."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from backcare import aggregates, analysis, demo
+from backcare.models import checkin_from_input, session_from_input
+from backcare.store import (
+    Store,
+    add_exercise_type,
+    add_session,
+    analysis_checkins,
+    analysis_sessions,
+    checkins_frame,
+    delete_sessions,
+    get_checkin,
+    save_checkin,
+    sessions_frame,
+)
+from tests.conftest import APP
+from tests.test_after_save import values
+
+END = date(2026, 3, 15)  # fixed: the blocks a range covers never depend on today's date
+OLD, RECENT = END - timedelta(days=300), END - timedelta(days=3)
+READERS = {
+    "checkins": checkins_frame,
+    "sessions": sessions_frame,
+    "analysis_checkins": analysis_checkins,
+    "analysis_sessions": analysis_sessions,
+}
+RANGES = [(None, None), (END - timedelta(days=90), END), (OLD - timedelta(days=17), OLD + timedelta(days=40)),
+          (None, OLD), (END + timedelta(days=1), None)]  # fmt: skip
+
+
+@pytest.fixture
+def diary(tmp_path: Path) -> Store:
+    """400 demo days, written "long ago" (blocks written in the last seconds are always rebuilt)."""
+    store = Store(tmp_path / "diary.db")
+    demo.write_demo(store, 400, 3, end=END)
+    with store.transaction() as conn:
+        for table in ("checkins", "sessions"):
+            conn.execute(f"UPDATE {table} SET updated_at = '2026-01-01T00:00:00Z'")
+    yield store
+    store.close()
+
+
+def assert_all_equal(cache: aggregates.BlockCache, store: Store) -> None:
+    for table, reader in READERS.items():
+        for start, end in RANGES:
+            expected = reader(store, start, end)
+            got = cache.frame(store, "diary", table, start, end)
+            pd.testing.assert_frame_equal(got, expected, obj=f"{table} {start}..{end}")
+
+
+def edit_old_and_recent(store: Store) -> int:
+    """An old and a recent check-in get new pain, notes and locations; a session in the old week is
+    replaced by one of a renamed new type with movements; one recent session goes. Returns the
+    replaced session's new id."""
+    for day, pain in ((OLD, 9), (RECENT, 0)):
+        old = get_checkin(store, day)
+        assert old is not None and old["pain"] != pain
+        save_checkin(
+            store,
+            checkin_from_input(date=day, pain=pain, notes=f"edited {day}", locations=["neck"], time="07:15"),
+        )
+    old_session = sessions_frame(store, OLD, OLD)
+    recent = sessions_frame(store, RECENT - timedelta(days=6), RECENT)
+    delete_sessions(store, [int(old_session["id"].iloc[0]), int(recent["id"].iloc[-1])])
+    key = add_exercise_type(store, "Hydrotherapy")
+    return add_session(
+        store,
+        session_from_input(date=OLD, exercise_type=key, duration_min=40, pain_before=6, pain_after=4,
+                           movements=["Bridge", "Cat-cow"]),
+    )  # fmt: skip
+
+
+def test_block_frames_equal_the_stores_frames_before_and_after_edits(diary):
+    """Every table and range, before and after edits far apart: the joined blocks are exactly the
+    store's frame (values, order and dtypes, including a text column empty in some blocks)."""
+    cache = aggregates.BlockCache()
+    assert_all_equal(cache, diary)
+    edit_old_and_recent(diary)
+    assert_all_equal(cache, diary)
+    frame = cache.frame(diary, "diary", "sessions", None, None)
+    hydro = frame[frame["type_name"] == "Hydrotherapy"]
+    assert len(hydro) == 1 and hydro["movements"].iloc[0] == "Bridge; Cat-cow"
+
+
+def test_a_save_rebuilds_only_the_blocks_it_touched(diary):
+    """After a save of one day, only that day's block is rebuilt for each table; an edit of an old
+    and a recent week rebuilds two blocks; a type's new name rebuilds the sessions (names are
+    summarised for the whole diary)."""
+    cache = aggregates.BlockCache()
+    for table in READERS:
+        cache.frame(diary, "diary", table, None, None)
+    blocks = len({aggregates.block_of(d) for d in checkins_frame(diary)["date"].dt.date})
+    assert blocks >= 14 and cache.rebuilt >= 2 * blocks  # a first load builds every block
+    before = cache.rebuilt
+    save_checkin(diary, checkin_from_input(date=RECENT, pain=1))
+    for table in READERS:
+        cache.frame(diary, "diary", table, None, None)
+    assert cache.rebuilt - before == 2  # the check-in tables' one block; the sessions tables none
+    before = cache.rebuilt
+    edit_old_and_recent(diary)  # also adds a type: the full session frames show type names
+    for table in READERS:
+        cache.frame(diary, "diary", table, None, None)
+    session_blocks = len({aggregates.block_of(d) for d in sessions_frame(diary)["date"].dt.date})
+    assert cache.rebuilt - before == 2 + 2 + 2 + session_blocks
+    before = cache.rebuilt
+    with diary.transaction() as conn:  # a type renamed from elsewhere (no session row changes)
+        conn.execute("UPDATE exercise_types SET name = 'Water therapy' WHERE name = 'Hydrotherapy'")
+    frame = cache.frame(diary, "diary", "sessions", None, None)
+    assert cache.rebuilt - before == len({aggregates.block_of(d) for d in frame["date"].dt.date})
+    assert (frame["type_name"] == "Water therapy").sum() == 1
+
+
+def test_two_writes_in_the_same_second_are_both_seen(diary):
+    """updated_at has whole seconds: a block read between two quick writes is read again after the
+    second one, whatever its summary says."""
+    cache = aggregates.BlockCache()
+    for pain in (9, 8, 7):
+        save_checkin(diary, checkin_from_input(date=OLD, pain=pain))
+        frame = cache.frame(diary, "diary", "analysis_checkins", None, None)
+        assert frame.loc[frame["date"] == pd.Timestamp(OLD), "pain"].tolist() == [pain]
+
+
+def test_the_analysis_gives_the_same_answers_on_the_narrow_inputs(diary):
+    """The Insights page reads only a few columns: the effects, the lag profile, the immediate
+    effects and the weekly dose table are identical to those computed from the full frames."""
+    edit_old_and_recent(diary)
+    full = checkins_frame(diary), sessions_frame(diary)
+    narrow = aggregates.analysis_inputs(diary, "diary")
+    assert len(narrow[1].columns) < len(full[1].columns) / 2
+    pd.testing.assert_frame_equal(analysis.lag_profile(*narrow), analysis.lag_profile(*full))
+    pd.testing.assert_frame_equal(analysis.immediate_effects(narrow[1]), analysis.immediate_effects(full[1]))
+    pd.testing.assert_frame_equal(analysis.dose_table(*narrow), analysis.dose_table(*full))
+
+
+def snapshot(at: AppTest) -> dict[str, Any]:
+    """What a page shows that comes from the diary: chart data, metrics, text and tables."""
+    assert not at.exception, at.exception
+    return {
+        "charts": [repr(values(c)) for c in at.get("vega_lite_chart")],
+        "metrics": [(m.label, m.value) for m in at.metric],
+        "text": [m.value for m in at.markdown] + [c.value for c in at.caption],
+        "tables": [d.value.to_csv() for d in at.dataframe],
+    }
+
+
+PAGES = [("views/dashboard.py", {"range_preset": "All"}), ("views/insights.py", {}), ("views/history.py", {}),
+         ("views/report.py", {"range_preset": "All"}), ("views/today.py", {})]  # fmt: skip
+
+
+def open_pages(path: Path) -> dict[str, AppTest]:
+    pages = {}
+    for page, choices in PAGES:
+        at = AppTest.from_file(APP, default_timeout=120).run()
+        at.switch_page(page).run()
+        for key, value in choices.items():
+            at.selectbox(key=key).set_value(value).run()
+        pages[page] = at
+    return pages
+
+
+def test_every_page_shows_an_edit_of_an_old_and_a_recent_week(db_path, monkeypatch):
+    """Pages kept open (warm caches) while another connection edits an old and a recent week show
+    exactly what freshly started pages show, and that differs from what they showed before."""
+    today = date.today()
+    with Store(db_path) as store:
+        demo.write_demo(store, 400, 3)
+    old, recent = today - timedelta(days=300), today - timedelta(days=3)
+    warm = open_pages(db_path)
+    before = {page: snapshot(at) for page, at in warm.items()}
+    with Store(db_path) as other:  # another tab or the command line
+        for day, pain in ((old, 10), (recent, 0)):
+            save_checkin(other, checkin_from_input(date=day, pain=pain, notes=f"edited {day}"))
+        add_session(other, session_from_input(date=old, exercise_type="walking", duration_min=222))
+    after = {}
+    for page, at in warm.items():
+        at.run()
+        after[page] = snapshot(at)
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
+    fresh = {page: snapshot(at) for page, at in open_pages(db_path).items()}
+    for page, _ in PAGES:
+        assert after[page] == fresh[page], page
+    for page in ("views/dashboard.py", "views/insights.py"):
+        assert after[page]["charts"] != before[page]["charts"], page
+    for page, _ in PAGES:
+        assert after[page] != before[page], page
