@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from backcare.errors import Problems, ValidationError
+from backcare.errors import Problems
 from backcare.models import (
     CheckIn,
     MovementLog,
