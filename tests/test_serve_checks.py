@@ -44,7 +44,7 @@ def test_the_edge_ports_are_accepted(tmp_path, port):
 
 
 def test_negative_session_hours_are_refused(tmp_path):
-    with pytest.raises(BackcareError, match="--session-hours cannot be negative"):
+    with pytest.raises(BackcareError, match=r"--session-hours must be from 0 to 720 \(30 days\), not -0.5"):
         serve.plan(tmp_path / "d.db", lan=False, session_hours=-0.5)
 
 
@@ -79,9 +79,8 @@ def test_a_lan_address_that_is_not_an_ip_address_is_refused_before_any_certifica
     db = _with_password(tmp_path / "d.db")
     with pytest.raises(BackcareError) as caught:
         serve.plan(db, lan=True, address="my-laptop.local")
-    assert str(caught.value) == (
-        "--address must be an IP address such as 192.168.1.20, not 'my-laptop.local'."
-    )
+    assert str(caught.value).startswith("--address must be an IP address such as 192.168.1.20")
+    assert str(caught.value).endswith("not 'my-laptop.local'.")
     assert not (tmp_path / serve.TLS_FOLDER).exists()
 
 
