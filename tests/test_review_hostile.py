@@ -366,3 +366,25 @@ def test_a_file_size_limit_smaller_than_sqlites_shared_memory_is_named_as_a_full
     assert done.returncode == 2 and "disk is full" in _one_plain_line(done.stderr.splitlines())
     assert (not diary.exists()) if fresh else diary.read_bytes() == before
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_backup_with_a_broken_schema_text_is_refused_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Found by tests/test_fuzz_restore.py (a flipped byte in the schema): SQLite's message quotes the
+    damaged CREATE statement, and the refusal carried its newlines (several lines in the app too)."""
+    from backcare.errors import StoreError
+    from backcare.store import Store, restore_from
+
+    diary, backup = _diary_with_backup(tmp_path, capsys)
+    conn = sqlite3.connect(backup, isolation_level=None)
+    conn.execute("PRAGMA writable_schema = ON")
+    # an unbalanced quote: SQLite reports the string literal, which spans two lines, as the culprit
+    conn.execute("UPDATE sqlite_master SET sql = 'CREATE TABLE checkins (a INTEGER CHECK (a = 1 ''x)),' "
+                 "|| char(10) || '  c TEXT CHECK (c GLOB ''))' WHERE name = 'checkins'")  # fmt: skip
+    conn.close()
+    before = diary.read_bytes()
+    with Store(diary) as store, pytest.raises(StoreError) as refused:
+        restore_from(store, backup)
+    assert "\n" not in str(refused.value) and "damaged" in str(refused.value)
+    assert diary.read_bytes() == before

@@ -46,7 +46,9 @@ def failure(exc: sqlite3.Error, label: str) -> StoreError:
     (never naming a work file)."""
     code = getattr(exc, "sqlite_errorcode", 0) or 0
     if code & 0xFF in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT) or not code:
-        return StoreError(f"{label} is damaged and cannot be restored ({exc}). Nothing was changed.")
+        detail = " ".join(str(exc).split())  # SQLite may quote the damaged schema, newlines and all
+        detail = detail if len(detail) <= 120 else detail[:117] + "..."
+        return StoreError(f"{label} is damaged and cannot be restored ({detail}). Nothing was changed.")
     return StoreError(f"{label} could not be prepared: {sqlite_problem(exc)}. Nothing was changed.")
 
 
