@@ -78,8 +78,9 @@ def test_parallel_tries_in_other_processes_during_a_wait_are_all_refused(tmp_pat
 
     path = tmp_path / auth.THROTTLE_FILE_NAME
     throttle = auth.Throttle(path)
-    for _ in range(8):
-        throttle.begin(now=time.time() - 1)  # eight failures: the wait is now 60 s
+    for i in range(8):  # eight failures, each after the previous wait ran out: the wait is now 60 s
+        throttle.begin(now=time.time() - (7 - i) * 100)
+    assert throttle.begin() > 50
     ctx = multiprocessing.get_context("fork")
     results = ctx.Queue()
     start_at = time.time() + 0.5
