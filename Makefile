@@ -6,6 +6,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# pytest workers (pytest-xdist): one per core, coverage combined from every worker and subprocess;
+# TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: run run-lan phone-screenshots test test-future lint typecheck pytest bench lock clean system-deps-run system-deps-test screenshots
 
@@ -53,14 +56,14 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy backcare
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q --cov=backcare --cov-branch --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --cov=backcare --cov-branch --cov-report=term:skip-covered
 
 test: system-deps-test lint typecheck pytest
 
 # The unit tests (not the browser ones) with the clock 400 days ahead: a test that depends on
 # today's date fails here the day it is written, not a year later.
 test-future: system-deps-test $(VENV)/.installed-dev
-	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -m "not browser" --ignore=tests/e2e
+	faketime -f '+400d' $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) -m "not browser" --ignore=tests/e2e
 
 # Refresh the README pictures (docs/screenshots) from a year of demo data. Tests never write there.
 screenshots: system-deps-test $(VENV)/.installed-dev
