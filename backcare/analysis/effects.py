@@ -37,7 +37,7 @@ from scipy import stats
 
 from backcare.analysis.dates import diary_days, week_start
 from backcare.analysis.diary import Diary, build_diary
-from backcare.analysis.intervals import iv_fit, t_interval
+from backcare.analysis.intervals import iv_fit, one_blas_thread, t_interval
 
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
@@ -195,7 +195,8 @@ def effect_details(
     """exercise_effects plus ``reason`` (why there is no estimate or verdict) and ``n_weeks``."""
     if lag < 0:
         raise ValueError("lag must be 0 or more days")
-    return _details(build_diary(checkins, sessions), lag, thresholds)
+    with one_blas_thread():
+        return _details(build_diary(checkins, sessions), lag, thresholds)
 
 
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
@@ -313,8 +314,9 @@ def lag_profile(
     """effect_details for the same day, the next day and two days later, stacked with a ``lag``
     column (the same day always comes without an estimate: see the module docstring)."""
     diary = build_diary(checkins, sessions)
-    same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
-    frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
+    with one_blas_thread():
+        same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+        frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
 
