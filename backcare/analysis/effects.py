@@ -49,8 +49,8 @@ SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
     "the exercise does cannot be told apart"
 )
-SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
 INSTRUMENT_LAGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t instrument its baseline
+SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
 SIGNATURE_POINTS = 0.7  # ... and at least this big, and bigger than the next-day estimate
 
 
