@@ -172,3 +172,14 @@ def test_a_day_without_a_rating_keeps_its_row_when_the_next_day_was_logged():
     assert with_gaps.loc["yoga", "ci_high"] - with_gaps.loc["yoga", "ci_low"] < 1.2 * (
         full.loc["yoga", "ci_high"] - full.loc["yoga", "ci_low"]
     )
+
+
+def test_the_fits_run_with_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    from backcare.analysis.intervals import one_blas_thread
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas  # numpy's BLAS is loaded, so the limit has something to act on
+    with one_blas_thread():
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
