@@ -140,7 +140,7 @@ def test_pure_and_deterministic():
 def test_a_verdict_never_contradicts_its_interval():
     rng = np.random.default_rng(8)
     seen = set()
-    for days in (40, 120, 400):
+    for days in (25, 120, 400):
         for effect in (-1.5, 0.0, 1.0):
             person = Person(
                 days=days, effects={"yoga": effect, "walking": 0.0}, rates={"yoga": 3 / 7, "walking": 2 / 7}
@@ -154,3 +154,32 @@ def test_a_verdict_never_contradicts_its_interval():
                 assert (row["verdict"] == "lower pain") == (row["ci_high"] < 0)
                 assert (row["verdict"] == "higher pain") == (row["ci_low"] > 0)
     assert {"lower pain", "higher pain", "not enough data"} <= seen
+
+
+def test_a_day_without_a_rating_keeps_its_row_when_the_next_day_was_logged():
+    checkins, sessions = diary(missing=0.0)
+    days = pd.to_datetime(checkins["date"])
+    yoga_days = set(pd.to_datetime(sessions.loc[sessions["exercise_type"] == "yoga", "date"]))
+    unrated = sorted(d for d in yoga_days if d.day % 5 == 0)[:20]  # yoga done, pain not logged
+    gaps = checkins[~days.isin(unrated)]
+    full = effect_details(checkins, sessions).set_index("exercise_type")
+    with_gaps = effect_details(gaps, sessions).set_index("exercise_type")
+    logged = set(pd.to_datetime(gaps["date"]))
+    next_logged = {d for d in yoga_days if d + pd.Timedelta(days=1) in logged}
+    # Each yoga day whose next day was logged is a row, rated or not (issue 15: unrated ones were dropped).
+    assert with_gaps.loc["yoga", "n_days_with"] == len(next_logged) > len(next_logged & logged)
+    assert with_gaps.loc["yoga", "verdict"] != "not enough data"
+    assert with_gaps.loc["yoga", "ci_high"] - with_gaps.loc["yoga", "ci_low"] < 1.2 * (
+        full.loc["yoga", "ci_high"] - full.loc["yoga", "ci_low"]
+    )
+
+
+def test_the_fits_run_with_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    from backcare.analysis.intervals import one_blas_thread
+
+    blas = [lib for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas  # numpy's BLAS is loaded, so the limit has something to act on
+    with one_blas_thread():
+        assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from backcare.experiments import verdict
-from backcare.experiments.verdict import experiment_result
+from backcare.experiments.verdict import ExperimentResult, experiment_result
 from backcare.records import ExperimentPlan
 from tests.simulated_people import simulate_experiment
 
@@ -30,6 +30,10 @@ def margin(p: float, m: int = PEOPLE) -> float:
 
 
 def verdicts(effect: float, seed: int, **conditions) -> list[str]:
+    return [r.verdict for r in results(effect, seed, **conditions)]
+
+
+def results(effect: float, seed: int, **conditions) -> list[ExperimentResult]:
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(PEOPLE):
@@ -42,7 +46,7 @@ def verdicts(effect: float, seed: int, **conditions) -> list[str]:
             phi=float(rng.uniform(0.5, 0.8)),
             **conditions,
         )
-        out.append(experiment_result(plan, checkins, sessions, today=plan.end + timedelta(days=1)).verdict)
+        out.append(experiment_result(plan, checkins, sessions, today=plan.end + timedelta(days=1)))
     return out
 
 
@@ -52,9 +56,10 @@ def share(found: list[str], *names: str) -> float:
 
 @pytest.fixture
 def old_judge(monkeypatch):
-    """The judge before issue 15: no adherence threshold, no carry-over check."""
+    """The judge before issue 15: no adherence threshold, no carry-over check, and "no meaningful
+    difference" whenever the 80% interval of all compared days lies within +/-1."""
 
-    def judge(estimate, low, high, pairs, adherence=1.0, carry_over_found=False):
+    def judge(estimate, low, high, pairs, adherence=1.0, carry_over_found=False, equivalent=False):
         if pairs < 3 or np.isnan(low):
             return "not enough completed pairs"
         if estimate <= -1 and high < 0:
@@ -97,3 +102,15 @@ def test_poor_adherence_never_reassures(old_judge):
     assert share(verdicts(-1.5, SEED + 2, **conditions), "no meaningful difference") <= bound
     old_judge()
     assert share(verdicts(-1.5, SEED + 2, **conditions), "no meaningful difference") > bound
+
+
+def test_an_effect_building_up_over_two_weeks_is_not_called_no_difference():
+    """The effect moves a tenth of the way to its full 1.5 points each day, so it outlasts the 3-day
+    settling-in; the compared difference is diluted to well under a point (issue 15: the old rule
+    said "no meaningful difference" to about 1 person in 5)."""
+    found = results(-1.5, SEED + 3, onset=0.10)
+    bound = 0.05 + margin(0.05)
+    assert share([r.verdict for r in found], "no meaningful difference") <= bound
+    # Weakened, judged on the same results: the 80% interval of all compared days within +/-1.
+    old = [r.completed_pairs >= 3 and r.ci_low > -1 and r.ci_high < 1 for r in found]
+    assert sum(old) / len(old) > bound

@@ -142,8 +142,8 @@ def test_washout_days_are_not_compared():
 def test_judge_needs_adherence_and_no_carry_over_for_reassurance():
     assert judge(-0.1, -0.6, 0.5, 4, adherence=0.6) == "plan not followed enough"
     assert judge(-2.0, -3.0, -1.0, 4, adherence=0.79) == "plan not followed enough"
-    assert judge(-0.1, -0.6, 0.5, 4, adherence=0.8) == "no meaningful difference"
-    assert judge(-0.1, -0.6, 0.5, 4, carry_over_found=True) == "inconclusive"
+    assert judge(-0.1, -0.6, 0.5, 4, adherence=0.8, equivalent=True) == "no meaningful difference"
+    assert judge(-0.1, -0.6, 0.5, 4, carry_over_found=True, equivalent=True) == "inconclusive"
 
 
 def test_poor_adherence_is_said_with_its_threshold():
@@ -204,7 +204,8 @@ def test_judge_rules_against_meaningful_difference():
     assert judge(-1.2, -2.0, -0.1, 4) == "X clearly better"
     assert judge(-0.8, -1.5, -0.1, 4) == "inconclusive"  # below 0 but under 1 point
     assert judge(1.5, 0.5, 2.5, 4) == "X clearly worse"
-    assert judge(0.1, -0.6, 0.8, 4) == "no meaningful difference"
+    assert judge(0.1, -0.6, 0.8, 4, equivalent=True) == "no meaningful difference"
+    assert judge(0.1, -0.6, 0.8, 4, equivalent=False) == "inconclusive"  # the equivalence test failed
     assert judge(-1.5, -2.0, -1.0, 2) == "not enough completed pairs"
 
 
@@ -312,3 +313,21 @@ def test_cli_plan_start_status_result(tmp_path):
     assert again.returncode == 2 and "already running" in again.stderr and "Traceback" not in again.stderr
     bad = run_cli(db, "experiment", "plan", "yoga", "--pairs", "2")
     assert bad.returncode == 2 and "3 to 12 pairs" in bad.stderr
+
+
+def test_an_effect_that_builds_up_slowly_is_not_called_no_difference():
+    p = plan()
+    rng = np.random.default_rng(7)
+    rows, sessions, level = [], [], 0.0
+    for q in schedule(p):
+        for d in pd.date_range(q.start, q.end):
+            level += 0.1 * ((-2.0 if q.arm == "A" else 0.0) - level)  # far from full size after 3 days
+            pain = int(np.clip(round(5 + level + rng.normal(0, 0.6)), 0, 10))
+            rows.append({"date": d, "pain": pain, "flare": False})
+            if q.arm == "A" and d.day_of_week in (0, 2, 4):
+                sessions.append({"date": d, "exercise_type": "yoga", "duration_min": 30})
+    r = experiment_result(p, pd.DataFrame(rows), pd.DataFrame(sessions), today=p.end + timedelta(days=1))
+    assert r.ci_low > -1 and r.ci_high < 1  # the 80% range alone would have said "no meaningful difference"
+    assert r.later_half <= -1 < r.estimate and not r.equivalent  # the later days show the bigger effect
+    assert r.verdict == "inconclusive"
+    assert any(line.startswith("Later days: ") and "-1.1 points" in line for line in runs.result_checks(p, r))

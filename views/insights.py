@@ -102,9 +102,10 @@ the day after days **with no logged exercise**, using one regression that also a
 
 - **how you were before the exercise** that day (people exercise more on better days, and a good
   day tends to be followed by another, which would make any exercise look helpful). A single rating
-  is a rough measure of how you were, so it is estimated from the two days before it as well. If
-  you record when you rated your pain and when the session started, or your pain before the
-  session, backcare uses the rating made **before** the exercise;
+  is a rough measure of how you were, so it is estimated from the four days before it as well (which
+  also stands in for a day you did not log). If you record when you rated your pain and when the
+  session started, or your pain before the session, backcare uses the rating made **before** the
+  exercise;
 - **the other exercise types** you did, and yesterday's sessions (carry-over);
 - **day of the week** and a **slow trend** over time (many people slowly improve anyway).
 
@@ -115,9 +116,9 @@ the times are recorded.
 The 95% range accounts for pain being similar from one day to the next. We checked the method on
 simulated diaries with a known truth, in 15 conditions real diaries meet (noisy ratings
 over three years, ratings after sessions, flares, unlogged bad days, short diaries...): with an
-exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (at most 6). A
-real 1-point difference from exercising 3 times a week is found within 90 days in about 3 in 4
-people; longer diaries find it more often.
+exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 1 and
+7, depending on the condition). A real 1-point difference from exercising 3 times a week is found
+within 90 days in about 85 in 100 people; longer diaries find it more often.
 
 backcare says **not enough data** when there are fewer than {thresholds.min_rows} pairs of logged
 days, fewer than {thresholds.min_days_with} days with the exercise or without any exercise, all of

@@ -9,8 +9,12 @@ Method (docs/insights-method.md has the validation tables):
   ``backcare.analysis.diary``): people exercise on their better days and pain is autocorrelated.
 * A single 0-10 rating is a noisy measure of how the person was, and adjusting for a noisy
   measure leaves part of the confounding in place (a bias that does not shrink as the diary
-  grows). So day t's pain is instrumented by the two ratings before it (two-stage least squares;
+  grows). So day t's pain is instrumented by the four ratings before it (two-stage least squares;
   a missing earlier rating is filled with the mean and flagged, so the row is kept).
+* A day t with no usable rating still gives a row when day t + lag was logged: its baseline is
+  the least-squares prediction from everything known before the exercise (the earlier ratings,
+  that day's and the day before's sessions, weekday, trend), flagged; what the prediction misses
+  is uncorrelated with those regressors, so the row adds information without adding bias.
 * Interval: Newey-West (Bartlett) standard errors with Student t critical values; the benchmark
   measures its coverage (benchmarks/bench_effects_validity.py).
 * Same day (lag 0) is never estimated: on the same day, choosing to exercise on a better day and
@@ -33,18 +37,19 @@ from scipy import stats
 
 from backcare.analysis.dates import diary_days, week_start
 from backcare.analysis.diary import Diary, build_diary
-from backcare.analysis.intervals import iv_fit, t_interval
+from backcare.analysis.intervals import iv_fit, one_blas_thread, t_interval
 
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
 METHOD_VERSION = (
-    "effects-3 (2SLS: pain before the exercise instrumented by the two earlier ratings; carry-over, "
-    "weekday, trend; Newey-West SE, t critical values; no same-day verdicts)"
+    "effects-4 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
+    "day's baseline predicted; carry-over, weekday, trend; Newey-West SE, t critical values; no same-day verdicts)"
 )
 SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
     "the exercise does cannot be told apart"
 )
+INSTRUMENT_LAGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t instrument its baseline
 SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
 SIGNATURE_POINTS = 0.7  # ... and at least this big, and bigger than the next-day estimate
 
@@ -77,21 +82,24 @@ def _filled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Rows:
-    """Regression rows for one lag: row i is day t[i]."""
+    """Regression rows for one lag: row i is day t[i], whose day t + lag was logged."""
 
     t: np.ndarray
     outcome: np.ndarray
-    baseline: np.ndarray
+    baseline: np.ndarray  # NaN when day t has no usable rating (predicted in _fit)
     done: np.ndarray  # bool, rows x types
+
+    def pairs(self) -> int:
+        """Rows whose day t and day t + lag were both logged."""
+        return int((~np.isnan(self.baseline)).sum())
 
 
 def _rows(diary: Diary, lag: int) -> _Rows:
     t = np.arange(0, max(0, len(diary.days) - lag))
     outcome = diary.pain[t + lag]
-    baseline = diary.baseline[t]
-    keep = ~np.isnan(outcome) & ~np.isnan(baseline)
+    keep = ~np.isnan(outcome)
     t = t[keep]
-    return _Rows(t, outcome[keep], baseline[keep], diary.done[t])
+    return _Rows(t, outcome[keep], diary.baseline[t], diary.done[t])
 
 
 def _lagged(values: np.ndarray, t: np.ndarray, back: int) -> np.ndarray:
@@ -115,10 +123,17 @@ def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.nda
     """Estimates, standard errors and 95% critical values for the chosen types. A type's Student t
     degrees of freedom are at most its days with it minus one: a rarely done type's estimate rests
     on its few days, whatever the diary's length."""
-    z1, m1 = _filled(_lagged(diary.pain, rows.t, 1))
-    z2, m2 = _filled(_lagged(diary.pain, rows.t, 2))
+    instruments = np.column_stack(
+        [np.column_stack(_filled(_lagged(diary.pain, rows.t, back))) for back in INSTRUMENT_LAGS]
+    )
     exog = _design(diary, rows.t, rows.done, cols)
-    beta, se, df = iv_fit(rows.outcome, exog, rows.baseline, np.column_stack([z1, m1, z2, m2]))
+    baseline, unlogged = rows.baseline, np.isnan(rows.baseline)
+    if unlogged.any():
+        known = np.column_stack([exog, instruments])
+        fit = np.linalg.lstsq(known[~unlogged], baseline[~unlogged], rcond=None)[0]
+        baseline = np.where(unlogged, known @ fit, baseline)
+        exog = np.column_stack([exog, unlogged])
+    beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments)
     k = len(cols)
     days_with = rows.done[:, cols].sum(axis=0)
     return beta[1 : 1 + k], se[1 : 1 + k], stats.t.ppf(0.975, np.clip(np.minimum(df, days_with - 1), 1, None))
@@ -180,7 +195,8 @@ def effect_details(
     """exercise_effects plus ``reason`` (why there is no estimate or verdict) and ``n_weeks``."""
     if lag < 0:
         raise ValueError("lag must be 0 or more days")
-    return _details(build_diary(checkins, sessions), lag, thresholds)
+    with one_blas_thread():
+        return _details(build_diary(checkins, sessions), lag, thresholds)
 
 
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
@@ -203,12 +219,12 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) 
     out["n_days_without"] = [int((~rows.done.any(axis=1)).sum())] * k
     if lag == 0:
         out["reason"] = [SAME_DAY_REASON] * k
-    elif len(rows.t) < th.min_rows:
+    elif rows.pairs() < th.min_rows:
         out["reason"] = [
-            f"{len(rows.t)} usable pairs of days (a day and the day {lag} after, both logged); "
+            f"{rows.pairs()} usable pairs of days (a day and the day {lag} after, both logged); "
             f"at least {th.min_rows} are needed"
         ] * k
-    elif np.ptp(rows.outcome) == 0 or np.ptp(rows.baseline) == 0:
+    elif np.ptp(rows.outcome) == 0 or np.nanmax(rows.baseline) == np.nanmin(rows.baseline):
         out["reason"] = [
             "not enough variation: your pain ratings are all the same, so there is nothing to compare"
         ] * k
@@ -234,7 +250,11 @@ def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], s
             eligible.remove(j)
             keep &= ~rows.done[:, j]  # their days are neither "with" another type nor "no exercise"
     reference = int((keep & ~rows.done[:, eligible].any(axis=1)).sum()) if eligible else 0
-    if not eligible or keep.sum() < th.min_rows or reference < th.min_days_without:
+    if (
+        not eligible
+        or int((keep & ~np.isnan(rows.baseline)).sum()) < th.min_rows
+        or reference < th.min_days_without
+    ):
         why = (
             f"only {reference} usable days without any exercise to compare with; at least "
             f"{th.min_days_without} are needed"
@@ -294,8 +314,9 @@ def lag_profile(
     """effect_details for the same day, the next day and two days later, stacked with a ``lag``
     column (the same day always comes without an estimate: see the module docstring)."""
     diary = build_diary(checkins, sessions)
-    same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
-    frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
+    with one_blas_thread():
+        same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+        frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -8,11 +8,14 @@ tests/test_effects_model.py on the same data.
 
 from __future__ import annotations
 
+import functools
 import math
+from typing import Any
 
 import numpy as np
 from scipy import stats
 from statsmodels.stats.sandwich_covariance import S_hac_simple
+from threadpoolctl import ThreadpoolController
 
 
 def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
@@ -51,3 +54,15 @@ def iv_fit(
     meat = S_hac_simple(fitted * resid[:, None], nlags=hac_lags(n))
     cov = bread @ meat @ bread * n / max(n - p, 1)
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), n - p
+
+
+@functools.cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS uses one thread. The Insights matrices are small (days x a few dozen
+    columns); with BLAS's default threads they spin and wait for each other on a busy machine,
+    several times slower in wall-clock time (benchmarks/bench_effects_validity.py prints both)."""
+    return _blas().limit(limits=1, user_api="blas")

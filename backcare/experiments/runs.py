@@ -11,6 +11,7 @@ from backcare.experiments.plan import FLARE_RISE, day_status, short_arm, sustain
 from backcare.experiments.verdict import (
     ADHERENCE_THRESHOLD,
     EARLY_DAYS,
+    EQUIVALENCE_LEVEL,
     INTERVAL_LEVEL,
     PLANNING_EFFECT,
     PLANNING_POWER,
@@ -179,6 +180,13 @@ def result_checks(plan: ExperimentPlan, result: ExperimentResult) -> list[str]:
         lines.append(
             f"Carry-over: the first {EARLY_DAYS} compared days of each period did not clearly look like the "
             "period before."
+        )
+    if result.verdict == "inconclusive" and not math.isnan(result.later_half) and not result.equivalent:
+        lines.append(
+            f"Later days: over the later half of each period the difference was {result.later_half:+.1f} "
+            f'points. "No meaningful difference" needs the {EQUIVALENCE_LEVEL:.0%} range within 1 point both '
+            "for all compared days and for these later days, where an effect that builds up slowly shows "
+            "most; this experiment cannot rule such an effect out."
         )
     return lines
 
