@@ -174,16 +174,32 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     ]
 
 
+_CONTENT_HEIGHT_JS = """
+() => {
+  const main = document.querySelector('[data-testid=stMain]');
+  const block = document.querySelector('[data-testid=stMainBlockContainer]');
+  const bottom = block ? block.getBoundingClientRect().bottom + (main ? main.scrollTop : 0) : 0;
+  const open = [...document.querySelectorAll(
+      '[data-testid=stSidebar][data-collapsed=false] [data-testid=stSidebarContent]')].map((e) => e.scrollHeight);
+  return Math.ceil(Math.max(bottom, main ? main.scrollHeight : 0, ...open));
+}
+"""
+
+
 def full_screenshot(page: Any, path: Path) -> Path:
     """The whole page, not only the first screen: Streamlit scrolls inside its main area, so the
-    viewport is made as tall as the content for the picture and restored afterwards."""
+    viewport is made as tall as the content for the picture (measured again until it stops growing:
+    charts and wrapped text grow when the window does) and restored afterwards. A closed sidebar (on
+    a phone) does not count: its hidden content made every phone picture 2295 px tall."""
     width, height = page.viewport_size["width"], page.viewport_size["height"]
-    content = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer],"
-        " [data-testid=stSidebarContent]')].map((e) => e.scrollHeight), document.body.scrollHeight)"
-    )
-    page.set_viewport_size({"width": width, "height": max(height, int(content))})
-    page.wait_for_timeout(600)
+    tall = height
+    for _ in range(4):
+        content = int(page.evaluate(_CONTENT_HEIGHT_JS))
+        if content <= tall:
+            break
+        tall = content
+        page.set_viewport_size({"width": width, "height": tall})
+        page.wait_for_timeout(600)
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": height})
