@@ -120,7 +120,7 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
         alt.Chart(df)
         .mark_point(filled=True, size=100)
         .encode(
-            x=alt.X("mean_change:Q", title="Pain after minus before (points)"),
+            x=alt.X("mean_change:Q", title=["Pain after minus before", "(points)"]),  # two lines fit a phone
             y=y,
             color=colour,
             tooltip=tooltip,
