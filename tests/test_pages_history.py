@@ -182,3 +182,9 @@ def test_a_wrong_movement_value_is_named_next_to_the_table_and_nothing_is_saved(
     assert "New movement row 1" in errors and "needs a name" in errors
     with Store(diary) as store:
         assert session_movements(store, session_id) == before
+
+
+def test_an_empty_diary_says_nothing_is_logged_yet_not_that_the_span_is_too_short(db_path):
+    at = history()
+    messages = " ".join(i.value for i in at.info)
+    assert "No check-ins yet" in messages and "span" not in messages

@@ -39,10 +39,10 @@ def schedule_table(plan: ExperimentPlan) -> pd.DataFrame:
         [
             {
                 "Period": p.number,
-                "Pair": p.pair,
+                "Plan": arm_label(plan, p.arm, names),  # second: on a phone the first columns show
                 "From": p.start,
                 "To": p.end,
-                "Plan": arm_label(plan, p.arm, names),
+                "Pair": p.pair,
                 "Not compared (settling in)": f"until {p.washout_end:%d %b}" if plan.washout_days else "-",
             }
             for p in schedule(plan)

@@ -34,6 +34,13 @@ def recent(df: pd.DataFrame) -> pd.DataFrame:
     return df.sort_values([c for c in ("date", "id") if c in df], ascending=False).reset_index(drop=True)
 
 
+def editor(frame: pd.DataFrame, **options: Any) -> None:
+    """An editable grid with room above it for its toolbar (always shown on a phone, where it covered
+    the bottom of the message or caption above the grid)."""
+    st.space("xsmall")
+    st.data_editor(frame, **options)
+
+
 def score(label: str, lo: int = 0, hi: int = 10) -> Any:
     # No min/max in the grid: it would silently refuse 11. Saving validates and names the row instead.
     return st.column_config.NumberColumn(label, step=1, format="%d", help=f"A whole number from {lo} to {hi}")
@@ -103,7 +110,7 @@ def movements_editor(sessions: pd.DataFrame) -> None:
         "reps 0-1000, weight 0-1000 kg; leave a cell empty when it does not apply."
     )
     key = f"movement_editor_{chosen}"
-    st.data_editor(
+    editor(
         moves[[*editing.MOVEMENT_EDITABLE, *(["recorded"] if moves["recorded"].any() else [])]], key=key, num_rows="dynamic", hide_index=True,
         placeholder="", width="stretch", disabled=["recorded"],
         column_config={
@@ -125,12 +132,12 @@ table = st.segmented_control("Table", TABLES, default=TABLES[0], key="history_ta
 if table == TABLES[0]:
     checkins = recent(ui.checkins(None if since is None else since.date()))
     if checkins.empty:
+        span = "" if ui.is_empty() else f" in this span ({shown.lower()})"  # an empty diary: no span to widen
         st.info(
-            f"No check-ins in this span ({shown.lower()}). Log today's pain on the **Today** page, "
-            "pick a longer span, or add a row below.",
+            f"No check-ins{span or ' yet'}. Log today's pain on the **Today** page{', pick a longer span' if span else ''}, or add a row below.",
             icon="📝",
         )
-    st.data_editor(
+    editor(
         checkins[["date", *editing.CHECKIN_EDITABLE]],
         key="checkin_editor",
         num_rows="dynamic",
@@ -160,12 +167,12 @@ if table == TABLES[0]:
 elif table == TABLES[1]:
     sessions = recent(ui.sessions(None if since is None else since.date()))
     if sessions.empty:
+        span = "" if ui.is_empty() else f" in this span ({shown.lower()})"  # an empty diary: no span to widen
         st.info(
-            f"No sessions in this span ({shown.lower()}). Log one on the **Log exercise** page, "
-            "pick a longer span, or add a row below.",
+            f"No sessions{span or ' yet'}. Log one on the **Log exercise** page{', pick a longer span' if span else ''}, or add a row below.",
             icon="🧘",
         )
-    st.data_editor(
+    editor(
         sessions[[*editing.SESSION_EDITABLE, "movements", "source"]],
         key="session_editor",
         num_rows="dynamic",
@@ -198,7 +205,7 @@ elif table == TABLES[1]:
 elif table == TABLES[2]:
     weekly = recent(ui.peg())
     st.caption("Each item 0-10 about the past week; the score is their mean.")
-    st.data_editor(
+    editor(
         weekly[["date", *editing.PEG_EDITABLE, "score"]], key="peg_editor", num_rows="dynamic", hide_index=True,
         placeholder="",
         width="stretch", disabled=["score"],
@@ -213,7 +220,7 @@ elif table == TABLES[2]:
 elif table == TABLES[3]:
     monthly = recent(ui.impressions())
     st.caption(questionnaires.IMPRESSION_QUESTION + " (-3 much worse ... +3 much better)")
-    st.data_editor(
+    editor(
         monthly[["date", *editing.IMPRESSION_EDITABLE]], key="impression_editor", num_rows="dynamic",
         hide_index=True,
         placeholder="", width="stretch",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import altair as alt
 
@@ -46,3 +46,10 @@ def type_color_scale(type_names: Mapping[str, str]) -> alt.Scale:
     """Colour scale over type display names, identical in every chart for the same types."""
     keys = list(type_names) or [t.key for t in BUILTIN_TYPES]
     return alt.Scale(domain=[type_names.get(k, k) for k in keys], range=[type_color(k, keys) for k in keys])
+
+
+def drawn_types(type_names: Mapping[str, str], shown: Iterable[str]) -> list[str]:
+    """The display names a chart really draws, in the colour scale's order: its legend lists only
+    these (``alt.Legend(values=...)``), while the scale still spans every type so colours match."""
+    present = set(shown)
+    return [name for name in type_color_scale(type_names).domain if name in present]

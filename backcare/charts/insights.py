@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from backcare.charts.colors import FIT_WIDTH, AnyChart, type_color_scale
+from backcare.charts.colors import FIT_WIDTH, AnyChart, drawn_types, type_color_scale
 from backcare.charts.trends import with_type_names
 
 MEANINGFUL_BAND = 1.0
@@ -70,7 +70,7 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     order += sorted(set(df["type_name"]) - set(order))
     colour = alt.Color(
         "type_name:N", title="Exercise", scale=type_color_scale(type_names),
-        legend=alt.Legend(orient="bottom", columns=2),
+        legend=alt.Legend(orient="bottom", columns=2, values=drawn_types(type_names, df["type_name"])),
     )  # fmt: skip
     offset = alt.XOffset("type_name:N", sort=order)
     tooltip = [
@@ -120,7 +120,7 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
         alt.Chart(df)
         .mark_point(filled=True, size=100)
         .encode(
-            x=alt.X("mean_change:Q", title="Pain after minus before (points)"),
+            x=alt.X("mean_change:Q", title=["Pain after minus before", "(points)"]),  # two lines fit a phone
             y=y,
             color=colour,
             tooltip=tooltip,

@@ -14,6 +14,7 @@ from backcare.charts.colors import (
     PAIN_COLOR,
     TREND_HEIGHT,
     AnyChart,
+    drawn_types,
     type_color_scale,
 )
 
@@ -149,7 +150,12 @@ def pain_trend(
                     title="Exercise (ticks along the bottom)",
                     scale=type_color_scale(type_names),
                     legend=alt.Legend(
-                        orient="bottom", columns=2, titleLimit=0, labelLimit=0, columnPadding=24
+                        orient="bottom",
+                        columns=2,
+                        titleLimit=0,
+                        labelLimit=0,
+                        columnPadding=24,
+                        values=drawn_types(type_names, marks["type_name"]),
                     ),
                 ),
                 tooltip=[
@@ -201,7 +207,13 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
                 "type_name:N",
                 title="Exercise",
                 scale=type_color_scale(type_names),
-                legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, columnPadding=24),
+                legend=alt.Legend(
+                    orient="bottom",
+                    columns=2,
+                    labelLimit=0,
+                    columnPadding=24,
+                    values=drawn_types(type_names, df.loc[df["minutes"] > 0, "type_name"]),
+                ),
             ),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
