@@ -28,6 +28,7 @@ from backcare.ui.diary import (
     revision,
     sessions,
     type_names,
+    warm_imports,
 )
 
 # -- running actions -----------------------------------------------------------------------------
@@ -71,6 +72,7 @@ def show_flash() -> None:
 def sidebar() -> None:
     """Sidebar shared by every page (run once per rerun by app.py): demo-mode banner, the
     not-medical-advice note, and the day's automatic backup of the person's own diary."""
+    warm_imports()
     if not in_demo():
         _daily_backup(str(own_db_path()), date.today())
     else:
