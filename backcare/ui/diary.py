@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
-import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -60,18 +58,6 @@ def _daily_backup(path: str, day: date) -> None:
     # A backup problem must never stop someone logging; the Data page offers manual backups.
     with contextlib.suppress(OSError, BackcareError):
         store.daily_backup(_open_store(path), day)
-
-
-def _import_analysis() -> None:
-    for name in ("altair", "backcare.analysis", "backcare.charts"):  # charts; pandas, SciPy, statsmodels
-        importlib.import_module(name)
-
-
-@st.cache_resource(show_spinner=False)
-def warm_imports() -> None:
-    """Once per process, in the background: import the analysis and chart libraries (about a second
-    of SciPy, statsmodels and Altair), so the first visit of Dashboard or Insights does not wait for them."""
-    threading.Thread(target=_import_analysis, name="backcare-warm-imports", daemon=True).start()
 
 
 def get_store() -> Store:

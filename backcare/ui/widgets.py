@@ -28,7 +28,6 @@ from backcare.ui.diary import (
     revision,
     sessions,
     type_names,
-    warm_imports,
 )
 
 # -- running actions -----------------------------------------------------------------------------
@@ -72,7 +71,6 @@ def show_flash() -> None:
 def sidebar() -> None:
     """Sidebar shared by every page (run once per rerun by app.py): demo-mode banner, the
     not-medical-advice note, and the day's automatic backup of the person's own diary."""
-    warm_imports()
     if not in_demo():
         _daily_backup(str(own_db_path()), date.today())
     else:
