@@ -46,6 +46,52 @@ def in_app(store: Store, days: int) -> tuple[float, float, int]:
     return time.perf_counter() - wall, time.process_time() - cpu, len(pdf)
 
 
+STAGES_PROBE = """
+import sys, time
+from datetime import date, timedelta
+marks = [("start", time.perf_counter(), time.process_time())]
+def mark(name):
+    marks.append((name, time.perf_counter(), time.process_time()))
+import pandas; mark("import pandas")
+import scipy.stats; mark("import scipy.stats (for the effects)")
+import altair; mark("import altair")
+import weasyprint; mark("import weasyprint")
+from backcare.reports import ReportOptions, build_content, report_inputs
+from backcare.reports.pdf import _charts, _png_uri, render_html
+from backcare.store import Store
+from backcare import chart_export
+mark("import the rest of backcare")
+end = date.today(); start = end - timedelta(days=int(sys.argv[2]) - 1)
+with Store(sys.argv[1]) as store:
+    inputs = report_inputs(store)
+content = build_content(inputs, ReportOptions(start, end, name="Benchmark")); mark("read the diary, build the content")
+chart_export.to_png({"data": {"values": [{"x": 0}]}, "mark": "point"}); mark("start vl-convert's engine")
+uris = {name: _png_uri(chart) for name, chart in _charts(content, inputs.checkins, inputs.sessions).items()}
+mark("draw the two charts (PNG 2x)")
+document = weasyprint.HTML(string=render_html(content, uris), base_url=None).render()
+mark(f"lay out ({len(document.pages)} pages)")
+document.write_pdf(); mark("write the PDF")
+for (_, w0, c0), (name, w1, c1) in zip(marks, marks[1:]):
+    print(f"  {name:<36} {c1 - c0:6.2f} s CPU {w1 - w0:6.2f} s wall")
+print(f"  {'total':<36} {marks[-1][2] - marks[0][2]:6.2f} s CPU {marks[-1][1] - marks[0][1]:6.2f} s wall")
+"""
+
+
+def where_the_time_goes(db: Path, days: int) -> None:
+    """Print each stage of a one-process report, one after the other in a fresh process (the CLI does
+    the same work, partly overlapped: see reports/pdf.py)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", STAGES_PROBE, str(db), str(days)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    print(f"where a fresh process spends a {days}-day report, stage by stage (not overlapped):")
+    print(out.stdout, end="")
+
+
 def cli(db: Path, days: int, out: Path, root: Path = ROOT) -> tuple[float, float]:
     """(wall s, CPU s of the child) of `python -m backcare report` (of the checkout ``root``) for the
     last ``days`` days."""
@@ -116,6 +162,7 @@ def main() -> int:
                 f"CLI {label}, baseline {args.baseline}: {wall:.2f} s wall, {cpu:.2f} s CPU; this checkout / "
                 f"baseline = {now_wall / wall:.2f} (wall), {now_cpu / cpu:.2f} (CPU)"
             )
+        where_the_time_goes(db, RANGES["1 year"])
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 0
 
