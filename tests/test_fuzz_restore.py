@@ -7,6 +7,7 @@ byte-for-byte what it was, with no work files left behind.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import tempfile
@@ -101,7 +102,8 @@ def sql_mutation(draw: st.DrawFn) -> tuple[str, ...]:
 def apply_sql(path: Path, statements: tuple[str, ...]) -> None:
     """Run one mutation as an attacker would (constraints off); one that SQLite refuses is skipped."""
     if statements[0].startswith("REBUILD "):
-        rebuild_without_checks(path, statements[0].split()[1])
+        with contextlib.suppress(sqlite3.DatabaseError):  # e.g. the table was dropped by an earlier one
+            rebuild_without_checks(path, statements[0].split()[1])
         return
     conn = sqlite3.connect(path, isolation_level=None)
     try:
