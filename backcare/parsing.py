@@ -27,6 +27,7 @@ NOTE_MAX_CHARS = 2000
 EARLIEST_DATE = date(1900, 1, 1)
 TYPE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 TIME_RE = re.compile(r"^(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z")  # ASCII digits; \Z: no trailing newline
+SHORT_HOUR_TIME_RE = re.compile(r"^[0-9]:[0-5][0-9]\Z")  # 7:05, as people write it: stored as 07:05
 WHOLE_NUMBER_RE = re.compile(r"0|-?[1-9][0-9]*")  # canonical: str(int(text)) == text
 ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -118,12 +119,15 @@ def parse_date(value: Any, label: str = "Date", *, allow_future: bool = False) -
 
 
 def parse_time(value: Any, label: str = "Start time") -> str | None:
-    """Parse an optional time of day: a time value, or exactly HH:MM text (24-hour, 00:00-23:59)."""
+    """Parse an optional time of day: a time value, or HH:MM text (24-hour, 00:00-23:59; a one-digit
+    hour such as 7:05 is written 07:05). Minutes always have two digits."""
     if _is_blank(value):
         return None
     if isinstance(value, time):
         return value.strftime("%H:%M")
     text = str(value).strip()
+    if SHORT_HOUR_TIME_RE.match(text):
+        text = "0" + text
     if not TIME_RE.match(text):
         raise ValidationError(f"{label} '{value}' is not a time; use 24-hour HH:MM, for example 07:30.")
     return text

@@ -70,8 +70,8 @@ def test_every_date_from_1900_round_trips(day: date, before: str, after: str) ->
 )
 def test_a_time_that_parses_is_its_own_canonical_text(text: str) -> None:
     value = _parsed(parse_time, text)
-    if value is not None:
-        assert text.strip() == value
+    if value is not None:  # its own canonical text, or the one-digit hour people write (7:05)
+        assert value in (text.strip(), "0" + text.strip())
 
 
 def test_every_minute_of_the_day_round_trips() -> None:
@@ -101,7 +101,7 @@ def test_every_minute_of_the_day_round_trips() -> None:
         ("time", "07:05", "07:05"),
         ("time", " 23:59 ", "23:59"),
         ("time", "7:5", None),
-        ("time", "7:05", None),
+        ("time", "7:05", "07:05"),  # a one-digit hour, as people write it
         ("time", "24:00", None),
         ("time", "07:05:00", None),
         ("time", "1\uff15:30", None),  # a full-width digit once slipped through \d
