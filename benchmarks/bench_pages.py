@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -83,40 +82,6 @@ def measure(template: Path, page: str, variant: dict[str, str] | None, repeats: 
         return [statistics.median(x) for x in (warm, after_save, after_save_cpu)]
 
 
-BLAS_PROBE = """
-import sys, time
-from backcare import aggregates, analysis
-from backcare.store import Store
-db = Store(sys.argv[1])
-inputs = aggregates.analysis_inputs(db, sys.argv[1])
-analysis.lag_profile(*inputs)
-walls, cpus = [], []
-for _ in range(5):
-    wall, cpu = time.perf_counter(), time.process_time()
-    analysis.lag_profile(*inputs)
-    walls.append(time.perf_counter() - wall)
-    cpus.append(time.process_time() - cpu)
-print(sorted(walls)[2] * 1000, sorted(cpus)[2] * 1000)
-"""
-
-
-def blas_threads(db: Path) -> None:
-    """Print the ten-year lag profile's median wall and CPU ms with 1 and with N BLAS threads."""
-    figures = {}
-    for threads in (1, os.cpu_count() or 1):
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": str(threads), "PYTHONPATH": str(ROOT)}
-        out = subprocess.run(
-            [sys.executable, "-c", BLAS_PROBE, str(db)], env=env, capture_output=True, text=True, check=True
-        )
-        figures[threads] = [float(x) for x in out.stdout.split()]
-    (one_wall, one_cpu), (many_wall, many_cpu) = figures.values()
-    print(
-        f"Insights model (lag profile), ten years, median of 5: 1 BLAS thread {one_wall:.0f} ms wall / "
-        f"{one_cpu:.0f} ms CPU; {os.cpu_count()} threads {many_wall:.0f} ms wall / {many_cpu:.0f} ms CPU "
-        f"(ratio {many_wall / one_wall:.2f} wall, {many_cpu / one_cpu:.2f} CPU)"
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=7)
@@ -148,7 +113,6 @@ def main() -> int:
             f"after a save, CPU time (the verdict's measure): worst ratio {worst_ratio:.2f} "
             f"(target <= {TARGET_RATIO}), slowest ten-year page {worst_ms:.0f} ms (target <= {TARGET_MS:.0f})"
         )
-        blas_threads(templates[SIZES[1]])
         print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 0
 
