@@ -120,12 +120,18 @@ def _login(at: AppTest, password: str) -> AppTest:
 
 def test_clearing_streamlit_caches_does_not_reset_the_throttle(db_path):
     """Issue 16 item 6: anyone can send clear_cache without logging in; the throttle must survive it."""
+    import time
+
     import streamlit as st
 
     auth.save_record(config.auth_path(db_path), auth.hash_password("open sesame"))
+    throttle = auth.Throttle(auth.throttle_path(config.auth_path(db_path)))
+    for i in range(7):  # earlier failures, each after the previous wait: the next one waits 60 s,
+        throttle.begin(now=time.time() - (8 - i) * 100)  # longer than any page run under load
     at = AppTest.from_file(APP, default_timeout=60).run()
     for _ in range(3):
         _login(at, "wrong guess")
+    assert throttle.wait_seconds() > 30
     st.cache_data.clear()  # what Streamlit's clear_cache message does for any client
     st.cache_resource.clear()
     fresh = _login(AppTest.from_file(APP, default_timeout=60).run(), "open sesame")
