@@ -388,3 +388,31 @@ def test_a_backup_with_a_broken_schema_text_is_refused_in_one_line(
         restore_from(store, backup)
     assert "\n" not in str(refused.value) and "damaged" in str(refused.value)
     assert diary.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("weight", "reps", "blank"),
+    [("8.0", "1e30", "reps"), ("1e300", "10", "weight_kg"), ("8.0", "99999999999999999999", "reps")],
+    ids=["reps-1e30", "weight-1e300", "reps-20-digits"],
+)
+def test_a_strong_set_value_too_large_to_store_is_left_blank_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], weight: str, reps: str, blank: str
+) -> None:
+    """Was exit 1 "OverflowError" (too large for SQLite's integers or the packed set): the value is
+    left blank, the set is kept and flagged, and the summary says so."""
+    export = tmp_path / "strong.csv"
+    export.write_text(
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n"
+        f'2024-06-26 18:06:30,"Evening",45m,"Deadlift",1,{weight},{reps},0,0,"","",\n'
+        '2024-06-26 18:06:30,"Evening",45m,"Deadlift",2,9.0,8,0,0,"","",\n'
+    )
+    db = tmp_path / "d.db"
+    capsys.readouterr()
+    rc = main(["--db", str(db), "import", "strong", "--unit", "kg", str(export)])
+    out = capsys.readouterr().out
+    assert rc == 0 and "too large to keep, left blank" in out
+    with sqlite3.connect(db) as con:
+        sets = con.execute("SELECT reps, weight_kg, implausible FROM movement_sets ORDER BY session_movement_id").fetchall()
+    assert len(sets) == 2 and sets[1] == (8, 9.0, 0)
+    first = dict(zip(("reps", "weight_kg", "implausible"), sets[0]))
+    assert first[blank] is None and first["implausible"] == 1

@@ -43,6 +43,7 @@ LB_TO_KG = 0.45359237
 MILE_M = 1609.344
 MAX_LINE = 1 << 20  # characters in one line of a CSV export; longer is not an export
 MAX_REPS, MAX_KG, MAX_SECONDS, MAX_METRES = 1000, 1000.0, 86400.0, 1_000_000.0
+STORABLE_MAX = 1e9  # a set value beyond this cannot be kept (SQLite integers, the packed float32): left out
 MINUTES_PER_SET = 5  # the estimate when a file has no duration (marked estimated, never shown as real)
 # movement, set type, implausible, reps, kg, seconds, metres, rpe, note: 30 bytes a set (float32 keeps
 # 7 significant digits; values are rounded to 3 decimals when the set is rebuilt)
@@ -206,17 +207,23 @@ class WorkoutBuilder:
         if rpe is not None and not 0 <= rpe <= 10:
             self.batch.skip("RPE values outside 0-10 left out (the set is kept)", f"{where}: RPE {rpe:g}")
             rpe = None
+        values = [row.reps, row.kg, row.seconds, row.metres]
+        for i, value in enumerate(values):
+            if value is not None and abs(value) > STORABLE_MAX:
+                self.batch.skip("set value(s) too large to keep, left blank (the set is kept)", f"{where}: {value:g}")
+                values[i] = None
+        reps, kg, seconds, metres = values
         implausible = any(
             value is not None and value > limit
-            for value, limit in ((row.reps, MAX_REPS), (row.kg, MAX_KG), (row.seconds, MAX_SECONDS), (row.metres, MAX_METRES))
-        )  # fmt: skip
+            for value, limit in ((reps, MAX_REPS), (kg, MAX_KG), (seconds, MAX_SECONDS), (metres, MAX_METRES))
+        ) or values != [row.reps, row.kg, row.seconds, row.metres]  # fmt: skip
         if implausible:
             self.batch.flagged["set(s) with implausible values"] += 1
         nan = math.nan
         workout.packed += _PACK.pack(
             movement, SET_TYPES.index(row.set_type), implausible,
-            nan if row.reps is None else row.reps, nan if row.kg is None else row.kg,
-            nan if row.seconds is None else row.seconds, nan if row.metres is None else row.metres,
+            nan if reps is None else reps, nan if kg is None else kg,
+            nan if seconds is None else seconds, nan if metres is None else metres,
             nan if rpe is None else rpe, note,
         )  # fmt: skip
         workout.sets += 1
