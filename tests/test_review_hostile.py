@@ -412,7 +412,9 @@ def test_a_strong_set_value_too_large_to_store_is_left_blank_not_a_crash(
     out = capsys.readouterr().out
     assert rc == 0 and "too large to keep, left blank" in out
     with sqlite3.connect(db) as con:
-        sets = con.execute("SELECT reps, weight_kg, implausible FROM movement_sets ORDER BY session_movement_id").fetchall()
+        sets = con.execute(
+            "SELECT reps, weight_kg, implausible FROM movement_sets ORDER BY session_movement_id"
+        ).fetchall()
     assert len(sets) == 2 and sets[1] == (8, 9.0, 0)
-    first = dict(zip(("reps", "weight_kg", "implausible"), sets[0]))
+    first = dict(zip(("reps", "weight_kg", "implausible"), sets[0], strict=True))
     assert first[blank] is None and first["implausible"] == 1

@@ -210,7 +210,9 @@ class WorkoutBuilder:
         values = [row.reps, row.kg, row.seconds, row.metres]
         for i, value in enumerate(values):
             if value is not None and abs(value) > STORABLE_MAX:
-                self.batch.skip("set value(s) too large to keep, left blank (the set is kept)", f"{where}: {value:g}")
+                self.batch.skip(
+                    "set value(s) too large to keep, left blank (the set is kept)", f"{where}: {value:g}"
+                )
                 values[i] = None
         reps, kg, seconds, metres = values
         implausible = any(
