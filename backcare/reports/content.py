@@ -20,7 +20,7 @@ from backcare.experiments import arm_label, verdict_words
 from backcare.records import ExperimentPlan
 
 SECTIONS = {
-    "associations": "Associations per exercise type (observational)",
+    "associations": "Associations (observational)",  # short enough for a phone's chip
     "experiments": "Completed experiments",
     "notes": "Medication and notes",
     "daily": "Day-by-day table",
