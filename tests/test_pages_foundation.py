@@ -229,7 +229,7 @@ def test_history_empty_state(db_path):
     at = app()
     at.switch_page("views/history.py").run()
     assert not at.exception
-    assert any("No check-ins in this span" in i.value for i in at.info)
+    assert any("No check-ins yet" in i.value for i in at.info)
 
 
 def test_history_span_hides_older_entries_until_asked(db_path):

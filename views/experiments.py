@@ -169,6 +169,7 @@ else:
             f"to {ui.format_day(plan.end)}."
         )
         st.info(ui.md(runs.planning_advice(plan, ui.checkins())), icon="📏")
+        st.space("xsmall")  # room for the table's toolbar, which on a phone covered the advice
         st.dataframe(schedule_table(plan), hide_index=True, width="stretch")
         st.download_button(
             "Download the schedule for your calendar (.ics)", schedule_ics(plan, names),

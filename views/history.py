@@ -184,8 +184,8 @@ elif table == TABLES[1]:
             "date": st.column_config.DateColumn("Date", required=True, format="YYYY-MM-DD"),
             "start_time": st.column_config.TextColumn("Start", help="HH:MM, 24-hour", max_chars=5),
             "exercise_type": st.column_config.SelectboxColumn(
-                "Type", options=list(types), format_func=types.__getitem__, required=True
-            ),
+                "Type", options=list(types), format_func=types.__getitem__, required=True, width="medium"
+            ),  # medium: "Strength training" was cut to "Strength tra"
             "duration_min": st.column_config.NumberColumn(
                 "Minutes", min_value=1, max_value=600, step=1, required=True
             ),

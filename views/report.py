@@ -49,10 +49,12 @@ with st.container(border=True):
             icon="🚩",
         )
     if content.exposure:
-        st.dataframe(
-            [{"Exercise": r["type"], "Sessions": r["sessions"], "Per week": r["per_week"], "Minutes": r["minutes"]}
+        # A plain table: a grid on a phone cut "1794" minutes to "179" at its edge. Its cells are
+        # Markdown, so a type's name (the person's own text) is escaped.
+        st.table(
+            [{"Exercise": ui.md(r["type"]), "Sessions": r["sessions"], "Per week": r["per_week"], "Minutes": r["minutes"]}
              for r in content.exposure],
-            hide_index=True, width="stretch",
+            hide_index=True,
         )  # fmt: skip
 
 made_for = (str(ui.active_db_path()), ui.revision(), options)

@@ -20,7 +20,7 @@ from backcare.experiments.verdict import ExperimentResult
 from backcare.records import ExperimentPlan
 
 SECTIONS = {
-    "associations": "Associations per exercise type (observational)",
+    "associations": "Associations (observational)",  # short enough for a phone's chip
     "experiments": "Completed experiments",
     "notes": "Medication and notes",
     "daily": "Day-by-day table",
