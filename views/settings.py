@@ -37,7 +37,8 @@ phone = serve.phone_access()
 if phone is None:
     st.markdown(
         "To log from your phone on your home network, start backcare with `make run-lan` instead: it asks "
-        "for a password first and serves over HTTPS only. See the README."
+        "for a password first and serves over HTTPS only. The steps, with a picture, are under "
+        '"Use it on your phone" in the README file that comes with backcare.'
     )
 else:
     st.image(serve.qr_png(phone[0]), caption=phone[0], width=220)

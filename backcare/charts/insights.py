@@ -130,7 +130,7 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
     return alt.layer(zero, rules, dots).properties(
         autosize=FIT_WIDTH,
         height=ROW * max(len(df), 1),
-        title="Right after a session",
+        title="Change in pain, before to after",
         description=_intervals(
             "Mean change in pain from just before to just after sessions", df, "mean_change"
         ),
