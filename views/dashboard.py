@@ -87,9 +87,13 @@ else:
 if in_sessions.empty:
     st.info("No exercise sessions in this range yet.", icon="🧘")
 else:
+    # Keyed on the small weekly table it draws: hashing ten years of sessions cost more than making it.
+    minutes = ui.memo(
+        "weekly_minutes", lambda: analysis.weekly_minutes(shown_sessions, start, end), start, end, filter_key
+    )
     ui.chart_with_downloads(
-        lambda: charts.weekly_minutes_chart(analysis.weekly_minutes(shown_sessions, start, end), types), "weekly minutes", start, end, "dl_weekly",
-        extra_key=filter_key, inputs=(in_sessions, types),
+        lambda: charts.weekly_minutes_chart(minutes, types), "weekly minutes", start, end, "dl_weekly",
+        extra_key=filter_key, inputs=(minutes, types),
     )  # fmt: skip
 
 if not in_checkins.empty:

@@ -13,6 +13,8 @@ import streamlit as st
 
 from backcare import config, store
 from backcare.errors import BackcareError
+from backcare.ui import chart_specs
+from backcare.ui.chart_specs import ChartSpec
 from backcare.ui.diary import (
     DEMO_KEY,
     NOT_ADVICE,
@@ -178,19 +180,14 @@ def memo(name: str, build: Callable[[], T], *key: Any) -> T:
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
-def _chart_spec(
-    key: tuple[Any, ...], inputs: tuple[Any, ...] | None, _build: Callable[[], Any]
-) -> dict[str, Any]:
-    # ``inputs`` is hashed by content: a chart whose data did not change survives a save. The spec is
-    # shared, never changed; it is not validated again here (tests validate every chart) as that
-    # doubled its cost.
-    spec: dict[str, Any] = _build().to_dict(validate=False)
-    return spec
+def _chart_spec(key: tuple[Any, ...], inputs: tuple[Any, ...] | None, _build: Callable[[], Any]) -> ChartSpec:
+    # ``inputs`` is hashed by content: a chart whose data did not change survives a save.
+    return chart_specs.prepare(_build())
 
 
 def chart(build: Callable[[], Any], name: str, *, inputs: tuple[Any, ...]) -> None:
     """Show a chart without downloads; its spec is rebuilt only when ``inputs`` change."""
-    st.vega_lite_chart(_chart_spec((name,), inputs, build), width="stretch")
+    st.vega_lite_chart(_chart_spec((name,), inputs, build).sent, width="stretch")
 
 
 def chart_with_downloads(
@@ -208,10 +205,10 @@ def chart_with_downloads(
     from backcare import chart_export
 
     version = () if inputs is not None else (str(active_db_path()), revision())
-    spec = _chart_spec((name, start, end, *extra_key, *version), inputs, build)
-    st.vega_lite_chart(spec, width="stretch")
+    prepared = _chart_spec((name, start, end, *extra_key, *version), inputs, build)
+    st.vega_lite_chart(prepared.sent, width="stretch")
     # Charts fit their box's width; a downloaded image gets a page-like width of its own.
-    sized = {**spec, "width": 720}
+    sized = {**prepared.spec, "width": 720}
     with st.popover("Download", icon="⬇️"):
         st.download_button(
             "PNG image (2x)", data=lambda: chart_export.to_png(sized),

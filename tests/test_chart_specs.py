@@ -1,0 +1,120 @@
+"""Charts handed to Streamlit (ui.chart_specs): the spec is exactly Altair's validated to_dict() of
+the same chart, and the Arrow bytes are exactly what Streamlit makes of its records."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from altair.utils.data import MaxRowsError, to_values
+from streamlit import dataframe_util
+
+from backcare import aggregates, analysis, charts, demo
+from backcare.models import PAIN_LOCATIONS
+from backcare.store import Store, checkins_frame, peg_frame, save_peg, sessions_frame, type_names
+from backcare.ui import chart_specs
+
+END = date(2026, 6, 30)
+
+
+def page_charts(path: Path, days: int, first: date) -> list[tuple[str, Any]]:
+    """Every chart the Dashboard (from ``first``) and Insights draw, built from a demo diary as the pages build them."""
+    with Store(path) as store:
+        demo.write_demo(store, days, 3, END)
+        for weeks_ago, score in ((3, 7), (2, 6), (0, 4)):
+            save_peg(store, END - timedelta(weeks=weeks_ago), score, score - 1, score + 1)
+        checkins, sessions, weekly = checkins_frame(store), sessions_frame(store), peg_frame(store)
+        narrow = aggregates.analysis_inputs(store, str(path))
+        types = type_names(store)
+    start = max(first, END - timedelta(days=days - 1))
+    series, resolution = analysis.pain_series(checkins, start, END)
+    head = analysis.headline(checkins, sessions, start, END)
+    profile = analysis.lag_profile(*narrow)
+    details = profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True)
+    in_sessions = analysis.in_range(sessions, start, END)
+    return [
+        (
+            "trend",
+            charts.pain_trend(
+                series, in_sessions, types, head.change and head.change.baseline_mean, resolution
+            ),
+        ),
+        ("weekly minutes", charts.weekly_minutes_chart(analysis.weekly_minutes(sessions, start, END), types)),
+        (
+            "calendar",
+            charts.pain_calendar(analysis.calendar(checkins, sessions, END - timedelta(weeks=26), END)),
+        ),
+        ("before/after", charts.before_after_chart(analysis.before_after(sessions, start, END), types)),
+        ("locations", charts.locations_chart(analysis.location_counts(checkins, start, END), PAIN_LOCATIONS)),
+        ("peg", charts.peg_chart(weekly)),
+        ("forest", charts.forest_plot(details[details["verdict"] != "not enough data"], types)),
+        (
+            "immediate",
+            charts.immediate_chart(analysis.immediate_effects(narrow[1]).dropna(subset=["ci_low"]), types),
+        ),
+        ("lags", charts.lag_chart(profile, types)),
+        ("dose", charts.dose_chart(analysis.dose_table(*narrow).tail(104))),
+    ]
+
+
+@pytest.mark.parametrize(("days", "first"), [(120, END - timedelta(days=90)), (1500, date(2000, 1, 1))])
+def test_sent_spec_is_altairs_validated_spec(tmp_path, days, first):
+    """Skipping validation and Altair's data step changes nothing; the bytes are Streamlit's own."""
+    for name, chart in page_charts(tmp_path / "diary.db", days, first):
+        prepared = chart_specs.prepare(chart)
+        assert prepared.spec == chart.to_dict(), name  # to_dict() validates against the schema
+        datasets = prepared.spec["datasets"]
+        assert datasets and all(len(rows) for rows in datasets.values()), name
+        assert {k: v for k, v in prepared.sent.items() if k != "datasets"} == {
+            k: v for k, v in prepared.spec.items() if k != "datasets"
+        }, name
+        assert prepared.sent["datasets"] == {
+            key: dataframe_util.convert_anything_to_arrow_bytes(rows) for key, rows in datasets.items()
+        }, name
+
+
+def awkward_frame() -> pd.DataFrame:
+    """One column of every kind a chart's data can hold, each with a missing or odd value."""
+    return pd.DataFrame(
+        {
+            "day": pd.to_datetime(["2026-01-02", None, "2026-03-04 05:06:07"], format="ISO8601"),
+            "utc": pd.to_datetime(["2026-01-02T10:00Z", "2026-01-03T11:00Z", None]),
+            "float": [1.5, np.nan, np.inf],
+            "float32": np.array([0.1, -np.inf, 2.0], dtype="float32"),
+            "int": [1, 2, 3],
+            "uint": np.array([1, 2, 3], dtype="uint8"),
+            "bool": [True, False, True],
+            "Int64": pd.array([1, None, 3], dtype="Int64"),
+            "Float64": pd.array([1.25, None, 3.0], dtype="Float64"),
+            "boolean": pd.array([True, None, False], dtype="boolean"),
+            "str": pd.array(["a", None, "c"], dtype="str"),
+            "string": pd.array(["a", None, "c"], dtype="string"),
+            "category": pd.Categorical(["x", None, "y"]),
+            "object": [np.array([1, 2]), None, {"k": np.int64(4)}],
+            "mixed": [np.int64(7), np.float64(0.5), np.nan],
+        },
+        index=[10, 11, 12],
+    )
+
+
+def test_records_are_altairs_values_for_every_column_kind():
+    frame = awkward_frame()
+    assert chart_specs.records(frame) == to_values(frame)
+    assert chart_specs.records(frame.iloc[:0]) == to_values(frame.iloc[:0])
+    single = frame[["float", "int"]]
+    assert [
+        type(v) for row in chart_specs.records(single)["values"] for v in row.values() if v is not None
+    ] == [type(v) for row in to_values(single)["values"] for v in row.values() if v is not None]
+
+
+def test_what_altair_refuses_is_still_refused():
+    with pytest.raises(ValueError, match="not supported by Altair"):
+        chart_specs.records(pd.DataFrame({"wait": pd.to_timedelta([1, 2], unit="D")}))
+    with pytest.raises(ValueError, match="column name"):
+        chart_specs.records(pd.DataFrame({1: [1, 2]}))
+    with pytest.raises(MaxRowsError):
+        chart_specs.records(pd.DataFrame({"x": range(5001)}))
