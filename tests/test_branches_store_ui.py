@@ -16,6 +16,7 @@ from backcare import auth, charts
 from backcare.analysis.diary import build_diary
 from backcare.errors import StoreError
 from backcare.records import ExperimentPlan
+from backcare.reports.gather import report_inputs
 from backcare.store import Store
 from backcare.store.experiments import running_experiment, set_experiment_status, start_experiment
 from backcare.ui import chart_specs
@@ -147,4 +148,15 @@ def test_missing_value_in_an_object_column_of_numpy_dates_is_null() -> None:
     assert chart_specs.records(frame)["values"] == [
         {"when": pd.Timestamp("2026-03-01 08:30")},
         {"when": None},
+    ]
+
+
+def test_report_lists_finished_experiments_only_not_the_running_one(store: Store) -> None:
+    """A report shows results of stopped or completed experiments; the one still running has none yet."""
+    first = start_experiment(store, ExperimentPlan("yoga", date(2026, 1, 5), seed=7))
+    set_experiment_status(store, first, "stopped", "too busy")
+    start_experiment(store, ExperimentPlan("walking", date(2026, 3, 2), seed=8))
+    inputs = report_inputs(store, date(2026, 4, 1))
+    assert [(plan.exercise_type, plan.start, status) for plan, _, status in inputs.experiments] == [
+        ("yoga", date(2026, 1, 5), "stopped")
     ]
