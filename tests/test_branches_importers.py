@@ -225,13 +225,9 @@ def test_manage_my_pain_unreadable_date_or_time_names_the_line(tmp_path, row, me
     assert str(refused.value) == message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug reported to the apple_health.py owner: a self-closing entry is taken to end at the "
-    "first '>', so a '>' inside one of its attributes (legal XML) makes it swallow the next entry "
-    "and the whole export is refused",
-)
 def test_greater_than_sign_in_a_self_closing_entry_is_read(tmp_path):
+    """Was: the entry was taken to end at the first '>' (inside sourceName), swallowed the next one,
+    and the whole export was refused."""
     path = export(
         tmp_path,
         ' <Record type="HKCategoryTypeIdentifierLowerBackPain" sourceName="Pain -> Health" sourceVersion="3.1" '
@@ -242,3 +238,22 @@ def test_greater_than_sign_in_a_self_closing_entry_is_read(tmp_path):
         '  <MetadataEntry key="HKMetadataKeyHeartRateMotionContext" value="0"/>\n </Record>\n',
     )
     assert [(r.date, r.value) for r in read_apple_health(path).symptoms] == [(date(2024, 6, 20), "mild")]
+
+
+def test_greater_than_sign_beside_an_apostrophe_in_a_self_closing_workout_is_read(tmp_path):
+    """A '>' inside a double-quoted value that also holds an apostrophe: the next workout, which
+    has children, is still its own entry."""
+    path = export(
+        tmp_path,
+        ' <Workout workoutActivityType="HKWorkoutActivityTypeYoga" duration="30" durationUnit="min" '
+        'sourceName="Sam\'s yoga -> Health" '
+        'startDate="2024-06-20 08:00:00 +0100" endDate="2024-06-20 08:30:00 +0100"/>\n'
+        f' <Workout workoutActivityType="HKWorkoutActivityTypeWalking" duration="45" durationUnit="min" {WATCH} '
+        'startDate="2024-06-21 18:00:00 +0100" endDate="2024-06-21 18:45:00 +0100">\n'
+        '  <MetadataEntry key="HKIndoorWorkout" value="0"/>\n </Workout>\n',
+    )
+    sessions = read_apple_health(path).sessions
+    assert [(s.date, s.exercise_type, s.duration_min) for s in sessions] == [
+        (date(2024, 6, 20), "yoga", 30),
+        (date(2024, 6, 21), "walking", 45),
+    ]

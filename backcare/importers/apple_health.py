@@ -261,15 +261,32 @@ def open_export(path: Path, name: str) -> tuple[IO[bytes], int, zipfile.ZipFile 
         raise ImportFormatError(f"{name}: the file cannot be read as a zip or XML file ({exc}).") from exc
 
 
+# A start tag whose quoted attribute values may hold '>' (legal XML: sourceName="Pain -> Health").
+START_TAG_RE = re.compile(rb"""<[^\s>/"']+(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+
+def _start_tag_end(buffer: bytes, start: int) -> int:
+    """Index of the '>' that ends the start tag at `start`, or -1 if it is not complete in the buffer.
+    The first '>' is it unless a quoted attribute value is still open there (then the regex decides)."""
+    gt = buffer.find(b">", start)
+    if gt == -1 or (buffer.count(b'"', start, gt) % 2 == 0 and buffer.find(b"'", start, gt) == -1):
+        return gt
+    match = START_TAG_RE.match(buffer, start)
+    return match.end() - 1 if match else -1
+
+
 def _element_end(buffer: bytes, start: int, kind: str) -> int:
     """Index just past the element starting at `start`, or -1 if it is not complete in the buffer."""
-    gt = buffer.find(b">", start)
+    if kind == "comment":
+        end = buffer.find(COMMENT_CLOSE, start + 4)
+        return end + len(COMMENT_CLOSE) if end != -1 else -1
+    gt = _start_tag_end(buffer, start)
     if gt == -1:
         return -1
     if buffer[gt - 1 : gt] == b"/":  # self-closing: <Workout .../> or <Record .../>
         return gt + 1
-    close = {"workout": WORKOUT_CLOSE, "pain": RECORD_CLOSE, "comment": COMMENT_CLOSE}[kind]
-    end = buffer.find(close, gt if kind != "comment" else start + 4)
+    close = WORKOUT_CLOSE if kind == "workout" else RECORD_CLOSE
+    end = buffer.find(close, gt)
     return end + len(close) if end != -1 else -1
 
 
