@@ -267,9 +267,10 @@ START_TAG_RE = re.compile(rb"""<[^\s>/"']+(?:[^>"']|"[^"]*"|'[^']*')*>""")
 
 def _start_tag_end(buffer: bytes, start: int) -> int:
     """Index of the '>' that ends the start tag at `start`, or -1 if it is not complete in the buffer.
-    The first '>' is it unless a quoted attribute value is still open there (then the regex decides)."""
+    The first '>' is it unless a quoted attribute value is still open there (then the regex decides);
+    Apple writes double quotes, so an apostrophe inside a value (Sam's Watch) keeps the fast path."""
     gt = buffer.find(b">", start)
-    if gt == -1 or (buffer.count(b'"', start, gt) % 2 == 0 and buffer.find(b"'", start, gt) == -1):
+    if gt == -1 or (buffer.count(b'"', start, gt) % 2 == 0 and buffer.find(b"='", start, gt) == -1):
         return gt
     match = START_TAG_RE.match(buffer, start)
     return match.end() - 1 if match else -1
