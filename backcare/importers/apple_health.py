@@ -39,6 +39,7 @@ from typing import IO
 from xml.etree import ElementTree as ET
 
 from backcare.errors import ImportFormatError
+from backcare.importers.byte_scan import Finder, start_tag_end
 from backcare.importers.workout_sets import validated_session
 from backcare.importers.zips import open_member
 from backcare.models import MINUTES_MAX, Session
@@ -261,27 +262,12 @@ def open_export(path: Path, name: str) -> tuple[IO[bytes], int, zipfile.ZipFile 
         raise ImportFormatError(f"{name}: the file cannot be read as a zip or XML file ({exc}).") from exc
 
 
-# A start tag whose quoted attribute values may hold '>' (legal XML: sourceName="Pain -> Health").
-START_TAG_RE = re.compile(rb"""<[^\s>/"']+(?:[^>"']|"[^"]*"|'[^']*')*>""")
-
-
-def _start_tag_end(buffer: bytes, start: int) -> int:
-    """Index of the '>' that ends the start tag at `start`, or -1 if it is not complete in the buffer.
-    The first '>' is it unless a quoted attribute value is still open there (then the regex decides);
-    Apple writes double quotes, so an apostrophe inside a value (Sam's Watch) keeps the fast path."""
-    gt = buffer.find(b">", start)
-    if gt == -1 or (buffer.count(b'"', start, gt) % 2 == 0 and buffer.find(b"='", start, gt) == -1):
-        return gt
-    match = START_TAG_RE.match(buffer, start)
-    return match.end() - 1 if match else -1
-
-
 def _element_end(buffer: bytes, start: int, kind: str) -> int:
     """Index just past the element starting at `start`, or -1 if it is not complete in the buffer."""
     if kind == "comment":
         end = buffer.find(COMMENT_CLOSE, start + 4)
         return end + len(COMMENT_CLOSE) if end != -1 else -1
-    gt = _start_tag_end(buffer, start)
+    gt = start_tag_end(buffer, start)
     if gt == -1:
         return -1
     if buffer[gt - 1 : gt] == b"/":  # self-closing: <Workout .../> or <Record .../>
@@ -291,21 +277,7 @@ def _element_end(buffer: bytes, start: int, kind: str) -> int:
     return end + len(close) if end != -1 else -1
 
 
-class _Finder:
-    """The next occurrence of a pattern at or after a position, remembered so that each byte of the
-    buffer is searched once per pattern (a dense export is scanned in linear time)."""
-
-    def __init__(self, buffer: bytes, pattern: bytes) -> None:
-        self.buffer, self.pattern, self.found = buffer, pattern, -2
-
-    def at_or_after(self, pos: int) -> int:
-        """Index of the next occurrence at or after pos, or -1."""
-        if self.found == -2 or (self.found != -1 and self.found < pos):
-            self.found = self.buffer.find(self.pattern, pos)
-        return self.found
-
-
-def _next_element(buffer: bytes, finders: dict[str, _Finder], pos: int, floor: int) -> tuple[int, str]:
+def _next_element(buffer: bytes, finders: dict[str, Finder], pos: int, floor: int) -> tuple[int, str]:
     """Start and kind ('workout', 'pain', 'comment') of the next element of interest (-1 if none)."""
     w = finders["workout"].at_or_after(pos)
     c = finders["comment"].at_or_after(pos)
@@ -338,7 +310,7 @@ def _elements(
         progress(min(done, total), total)
         at_end = not chunk
         buffer += chunk
-        finders = {k: _Finder(buffer, pattern) for k, pattern in PATTERNS.items()}
+        finders = {k: Finder(buffer, pattern) for k, pattern in PATTERNS.items()}
         pos = floor = 0  # search from pos; a record's start tag may begin at or after floor
         while True:
             start, kind = _next_element(buffer, finders, pos, floor)
