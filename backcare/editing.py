@@ -7,7 +7,7 @@ row. Otherwise all changes go to the database in one transaction.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -16,11 +16,8 @@ import pandas as pd
 from backcare.errors import Problems
 from backcare.models import (
     CheckIn,
-    MovementLog,
     Session,
-    SetDetails,
     checkin_from_input,
-    movement_from_input,
     session_from_input,
 )
 from backcare.questionnaires import impression_from_input, peg_from_input
@@ -34,7 +31,7 @@ from backcare.store.questionnaires import (
     save_global_impression,
     save_peg,
 )
-from backcare.store.sessions import add_sessions, delete_sessions, replace_movements, update_session_fields
+from backcare.store.sessions import add_sessions, delete_sessions, update_session_fields
 
 CHECKIN_EDITABLE = [
     "pain", "worst_pain", "stiffness", "sleep_quality", "stress", "locations", "qualities",
@@ -64,7 +61,7 @@ class EditSummary:
         return f"{noun.capitalize()}: " + (", ".join(parts) if parts else "no changes") + "."
 
 
-def _plain(value: Any) -> Any:
+def plain_cell(value: Any) -> Any:
     """Convert pandas/numpy scalars to plain Python (NA -> None)."""
     if isinstance(value, list | tuple):
         return list(value)
@@ -102,8 +99,8 @@ def checkin_changes(
     moved_from: list[date] = []
     for pos, change in edited_rows.items():
         before = original.iloc[int(pos)]
-        row = {str(k): _plain(v) for k, v in before.to_dict().items()}
-        row.update({k: _plain(v) for k, v in change.items() if k in ("date", *CHECKIN_EDITABLE)})
+        row = {str(k): plain_cell(v) for k, v in before.to_dict().items()}
+        row.update({k: plain_cell(v) for k, v in change.items() if k in ("date", *CHECKIN_EDITABLE)})
         row["source"] = before["source"]
         checkin = problems.under(_row_label(row, int(pos))).attempt(checkin_from_input, **row)
         if checkin:
@@ -112,7 +109,7 @@ def checkin_changes(
                 moved_from.append(pd.Timestamp(before["date"]).date())
     additions: list[CheckIn] = []
     for i, raw in enumerate(added_rows):
-        row = {str(k): _plain(v) for k, v in raw.items()}
+        row = {str(k): plain_cell(v) for k, v in raw.items()}
         checkin = problems.under(f"New row {i + 1}").attempt(checkin_from_input, **row)
         if checkin:
             additions.append(checkin)
@@ -177,15 +174,15 @@ def session_changes(
     problems = Problems()
     updates: list[tuple[int, Session]] = []
     for pos, change in edited_rows.items():
-        row = {str(k): _plain(v) for k, v in original.iloc[int(pos)].to_dict().items()}
-        row.update({k: _plain(v) for k, v in change.items() if k in SESSION_EDITABLE})
+        row = {str(k): plain_cell(v) for k, v in original.iloc[int(pos)].to_dict().items()}
+        row.update({k: plain_cell(v) for k, v in change.items() if k in SESSION_EDITABLE})
         row["movements"] = ()
         session = problems.under(_row_label(row, int(pos))).attempt(session_from_input, **row)
         if session:
             updates.append((int(original.iloc[int(pos)]["id"]), session))
     additions: list[Session] = []
     for i, raw in enumerate(added_rows):
-        row = {str(k): _plain(v) for k, v in raw.items() if k in SESSION_EDITABLE}
+        row = {str(k): plain_cell(v) for k, v in raw.items() if k in SESSION_EDITABLE}
         session = problems.under(f"New row {i + 1}").attempt(session_from_input, **row)
         if session:
             additions.append(session)
@@ -226,7 +223,7 @@ def _dated_changes(
             for pos, change in edited_rows.items()]  # fmt: skip
     rows += [(f"New row {i + 1}", dict(raw)) for i, raw in enumerate(added_rows)]
     for label, row in rows:
-        plain = {str(k): _plain(v) for k, v in row.items()}
+        plain = {str(k): plain_cell(v) for k, v in row.items()}
         item = problems.under(label).attempt(build, **{k: plain.get(k) for k in ("date", *editable)})
         if item is not None:
             saves.append(item)
@@ -299,106 +296,3 @@ apply_impression_changes = dated_table_editor(
     lambda store: _frame_dates(global_impression_frame(store)),
     "monthly answer",
 )
-
-
-MOVEMENT_EDITABLE = ["name", "sets", "reps", "weight_kg"]
-_SET_TYPE_WORDS = {"normal": "", "warmup": "warm-up", "drop": "drop set", "failure": "to failure"}
-
-
-def movements_table(rows: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
-    """A session's movements (``store.session_movements``) as the History editor's rows: the
-    editable name, sets, reps and weight, a read-only "recorded" text for a set imported from another
-    app, and that set's details in hidden columns (so a save keeps them)."""
-    frame = pd.DataFrame(list(rows), columns=[
-        "name", "sets", "reps", "weight_kg", "set_type", "set_reps", "set_weight_kg", "duration_s",
-        "distance_m", "set_rpe", "set_notes", "implausible",
-    ])  # fmt: skip
-    frame["recorded"] = [_recorded_words(row) for row in frame.to_dict("records")]
-    for column in ("sets", "reps"):
-        frame[column] = frame[column].astype("Int64")
-    return frame
-
-
-def _recorded_words(row: Mapping[Any, Any]) -> str:
-    details = _details(row)
-    if details is None:
-        return ""
-    words = [_SET_TYPE_WORDS.get(details.set_type, details.set_type)] + [
-        f"{value:g} {unit}"
-        for value, unit in ((details.reps, "reps"), (details.weight_kg, "kg"), (details.duration_s, "s"),
-                            (details.distance_m, "m"))
-        if value is not None
-    ]  # fmt: skip
-    return ", ".join(w for w in words if w) + (
-        " (kept as recorded: looks wrong)" if details.implausible else ""
-    )
-
-
-def _details(row: Mapping[Any, Any]) -> SetDetails | None:
-    """The imported set's details held in a movements_table row, or None (logged in the app)."""
-    plain = {k: _plain(row.get(k)) for k in ("set_type", "set_reps", "set_weight_kg", "duration_s",
-                                              "distance_m", "set_rpe", "set_notes", "implausible")}  # fmt: skip
-    if plain["set_type"] is None:
-        return None
-    return SetDetails(
-        set_type=plain["set_type"], reps=plain["set_reps"], weight_kg=plain["set_weight_kg"],
-        duration_s=plain["duration_s"], distance_m=plain["distance_m"], rpe=plain["set_rpe"],
-        notes=plain["set_notes"], implausible=bool(plain["implausible"]),
-    )  # fmt: skip
-
-
-def movement_changes(
-    original: pd.DataFrame,
-    edited_rows: Mapping[Any, Mapping[str, Any]],
-    added_rows: Sequence[Mapping[str, Any]],
-    deleted_rows: Sequence[int],
-) -> list[MovementLog]:
-    """Validate editor changes to one session's movements: the session's full new list, in order.
-
-    An imported set whose reps or weight the person corrects keeps its other details (set type,
-    time, distance) and takes the corrected values as its record."""
-    problems = Problems()
-    edits = {int(pos): change for pos, change in edited_rows.items()}
-    gone = {int(pos) for pos in deleted_rows}
-    result: list[MovementLog] = []
-    for pos in range(len(original)):
-        if pos in gone:
-            continue
-        before = original.iloc[pos].to_dict()
-        row = {k: _plain(before[k]) for k in MOVEMENT_EDITABLE}
-        row.update({k: _plain(v) for k, v in edits.get(pos, {}).items() if k in MOVEMENT_EDITABLE})
-        label = f"Movement row {pos + 1} ({row['name'] or 'no name'})"
-        move = problems.under(label).attempt(movement_from_input, item=row)
-        if move is None:
-            continue
-        details = _details(before)
-        corrected = (move.reps, move.weight_kg) != (_plain(before["reps"]), _plain(before["weight_kg"]))
-        if details is not None and corrected:
-            details = replace(details, reps=move.reps, weight_kg=move.weight_kg, implausible=False)
-        result.append(replace(move, details=details))
-    for i, raw in enumerate(added_rows):
-        row = {k: _plain(raw.get(k)) for k in MOVEMENT_EDITABLE}
-        move = problems.under(f"New movement row {i + 1}").attempt(movement_from_input, item=row)
-        if move is not None:
-            result.append(move)
-    problems.raise_if_any()
-    return result
-
-
-def apply_movement_changes(session_id: int) -> Callable[..., EditSummary]:
-    """An ``apply_*_changes`` function for one session's movements: validate every row, then replace
-    the session's movements in one transaction."""
-
-    def apply(
-        store: Store,
-        original: pd.DataFrame,
-        edited_rows: Mapping[Any, Mapping[str, Any]],
-        added_rows: Sequence[Mapping[str, Any]],
-        deleted_rows: Sequence[int],
-    ) -> EditSummary:
-        movements = movement_changes(original, edited_rows, added_rows, deleted_rows)
-        replace_movements(store, session_id, movements)
-        kept = [pos for pos in edited_rows if int(pos) not in {int(p) for p in deleted_rows}]
-        return EditSummary(len(kept), len(added_rows), len(deleted_rows))
-
-    return apply

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from backcare import editing, questionnaires, safety, ui
+from backcare import editing, movement_editing, questionnaires, safety, ui
 from backcare.models import PAIN_LOCATIONS, PAIN_QUALITIES
 from backcare.store import red_flag_frame, session_movements
 
@@ -104,14 +104,14 @@ def movements_editor(sessions: pd.DataFrame) -> None:
     chosen = st.selectbox("Session", list(labels), format_func=labels.__getitem__, key="movement_session")
     if chosen is None:
         return
-    moves = editing.movements_table(session_movements(store, chosen))
+    moves = movement_editing.movements_table(session_movements(store, chosen))
     st.caption(
         "One row per movement (or per set, for workouts imported from another app). Sets 1-100, "
         "reps 0-1000, weight 0-1000 kg; leave a cell empty when it does not apply."
     )
     key = f"movement_editor_{chosen}"
     editor(
-        moves[[*editing.MOVEMENT_EDITABLE, *(["recorded"] if moves["recorded"].any() else [])]], key=key, num_rows="dynamic", hide_index=True,
+        moves[[*movement_editing.MOVEMENT_EDITABLE, *(["recorded"] if moves["recorded"].any() else [])]], key=key, num_rows="dynamic", hide_index=True,
         placeholder="", width="stretch", disabled=["recorded"],
         column_config={
             "name": st.column_config.TextColumn("Movement", required=True, max_chars=120),
@@ -121,7 +121,7 @@ def movements_editor(sessions: pd.DataFrame) -> None:
             "recorded": st.column_config.TextColumn("As the other app recorded it"),
         },
     )  # fmt: skip
-    changes_panel(key, "movements", moves, editing.apply_movement_changes(chosen))
+    changes_panel(key, "movements", moves, movement_editing.apply_movement_changes(chosen))
 
 
 TABLES = ["Daily check-ins", "Exercise sessions", "Weekly PEG-3", "Monthly impression", "Safety checks"]
