@@ -53,3 +53,21 @@ def drawn_types(type_names: Mapping[str, str], shown: Iterable[str]) -> list[str
     these (``alt.Legend(values=...)``), while the scale still spans every type so colours match."""
     present = set(shown)
     return [name for name in type_color_scale(type_names).domain if name in present]
+
+
+def type_colour(title: str, type_names: Mapping[str, str], shown: Iterable[str]) -> alt.Color:
+    """Colour by exercise type (display name) with the legend below the chart, in two columns,
+    listing only the types drawn (``shown``)."""
+    return alt.Color(
+        "type_name:N",
+        title=title,
+        scale=type_color_scale(type_names),
+        legend=alt.Legend(
+            orient="bottom",
+            columns=2,
+            titleLimit=0,
+            labelLimit=0,
+            columnPadding=24,
+            values=drawn_types(type_names, shown),
+        ),
+    )

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from backcare.charts.colors import FIT_WIDTH, AnyChart, drawn_types, type_color_scale
+from backcare.charts.colors import FIT_WIDTH, AnyChart, type_color_scale, type_colour
 from backcare.charts.trends import with_type_names
 
 MEANINGFUL_BAND = 1.0
@@ -68,10 +68,7 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     )
     order = df[df["lag"] == 1].sort_values("estimate")["type_name"].tolist()
     order += sorted(set(df["type_name"]) - set(order))
-    colour = alt.Color(
-        "type_name:N", title="Exercise", scale=type_color_scale(type_names),
-        legend=alt.Legend(orient="bottom", columns=2, values=drawn_types(type_names, df["type_name"])),
-    )  # fmt: skip
+    colour = type_colour("Exercise", type_names, df["type_name"])
     offset = alt.XOffset("type_name:N", sort=order)
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),

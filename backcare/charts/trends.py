@@ -14,8 +14,8 @@ from backcare.charts.colors import (
     PAIN_COLOR,
     TREND_HEIGHT,
     AnyChart,
-    drawn_types,
     type_color_scale,
+    type_colour,
 )
 
 
@@ -145,19 +145,7 @@ def pain_trend(
             .encode(
                 x=x,
                 y=alt.datum(TICK_ROW, scale=y_scale),
-                color=alt.Color(
-                    "type_name:N",
-                    title="Exercise (ticks along the bottom)",
-                    scale=type_color_scale(type_names),
-                    legend=alt.Legend(
-                        orient="bottom",
-                        columns=2,
-                        titleLimit=0,
-                        labelLimit=0,
-                        columnPadding=24,
-                        values=drawn_types(type_names, marks["type_name"]),
-                    ),
-                ),
+                color=type_colour("Exercise (ticks along the bottom)", type_names, marks["type_name"]),
                 tooltip=[
                     alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
                     alt.Tooltip("type_name:N", title="Exercise"),
@@ -203,18 +191,7 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
                 axis=alt.Axis(format="%d %b %Y", labelOverlap=True, labelFlush=True, labelBound=True),
             ),
             y=alt.Y("sum(minutes):Q", title="Minutes"),
-            color=alt.Color(
-                "type_name:N",
-                title="Exercise",
-                scale=type_color_scale(type_names),
-                legend=alt.Legend(
-                    orient="bottom",
-                    columns=2,
-                    labelLimit=0,
-                    columnPadding=24,
-                    values=drawn_types(type_names, df.loc[df["minutes"] > 0, "type_name"]),
-                ),
-            ),
+            color=type_colour("Exercise", type_names, df.loc[df["minutes"] > 0, "type_name"]),
             tooltip=[
                 alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
                 alt.Tooltip("type_name:N", title="Exercise"),
