@@ -27,7 +27,9 @@ def test_download_the_pdf_report(browser, make_app, tmp_path, offsite_requests):
     page.goto(app.url + "/report")
     expect(page.get_by_role("heading", name="Report for your doctor")).to_be_visible(timeout=30000)
     wait_idle(page)
-    page.get_by_label("Your name on the report (optional)").fill("Sam Example")
+    name = page.get_by_label("Your name on the report (optional)")
+    expect(name).to_be_visible(timeout=60000)  # below the range controls, which a busy machine draws late
+    name.fill("Sam Example")
     page.keyboard.press("Enter")
     page.wait_for_timeout(1000)  # the status widget appears only after a short delay
     wait_idle(page)
