@@ -56,7 +56,7 @@ typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy backcare
 
 pytest: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --cov=backcare --cov-branch --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --cov=backcare --cov-branch --cov-report=term:skip-covered
 
 test: system-deps-test lint typecheck pytest
 

@@ -32,11 +32,3 @@ def store(db_path: Path) -> Iterator[Store]:
     yield s
     s.close()
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests share one pytest-xdist worker (``--dist loadgroup``): two Chromiums and two app
-    servers at once on a 2-core machine made page loads miss their waits, while unit tests fill the
-    other worker."""
-    for item in items:
-        if "tests/e2e/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("browser"))

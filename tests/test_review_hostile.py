@@ -418,3 +418,19 @@ def test_a_strong_set_value_too_large_to_store_is_left_blank_not_a_crash(
     assert len(sets) == 2 and sets[1] == (8, 9.0, 0)
     first = dict(zip(("reps", "weight_kg", "implausible"), sets[0], strict=True))
     assert first[blank] is None and first["implausible"] == 1
+
+
+def test_a_zip_whose_directory_points_before_the_file_start_is_a_damaged_zip(tmp_path: Path) -> None:
+    """Found by the CSV-zip fuzz test: a member's header offset far outside the file made zipfile
+    raise ValueError ("negative seek value") from the import."""
+    from backcare.errors import ImportFormatError
+    from backcare.importers.zips import open_member
+
+    path = tmp_path / "export.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("checkins.csv", "date,pain\n2026-01-01,4\n")
+    with zipfile.ZipFile(path) as archive:
+        info = archive.infolist()[0]
+        info.header_offset = -16_774_785
+        with pytest.raises(ImportFormatError, match="this zip file is damaged"):
+            open_member(archive, info, "export.zip")

@@ -28,3 +28,7 @@ def open_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> I
         return archive.open(info)
     except (NotImplementedError, RuntimeError) as exc:  # defensive: what zipfile itself refuses
         raise ImportFormatError(f"{name}: {info.filename} inside the zip cannot be read ({exc}).") from exc
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:  # a damaged directory points outside the file
+        raise ImportFormatError(
+            f"{name}: this zip file is damaged ({info.filename} cannot be found in it); export or copy it again."
+        ) from exc
