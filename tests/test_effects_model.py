@@ -183,3 +183,56 @@ def test_the_fits_run_with_one_blas_thread():
     assert blas  # numpy's BLAS is loaded, so the limit has something to act on
     with one_blas_thread():
         assert all(lib["num_threads"] == 1 for lib in threadpool_info() if lib["user_api"] == "blas")
+
+
+LOADER_RACE = r"""
+import importlib, os, sys, threading
+
+import scipy
+
+from backcare.analysis import intervals
+
+root = os.path.dirname(scipy.__file__)
+modules = sorted(
+    os.path.relpath(os.path.join(folder, name), os.path.dirname(root)).split(".")[0].replace(os.sep, ".")
+    for folder, _, names in os.walk(root) if "tests" not in folder
+    for name in names if name.endswith(".so")
+)
+
+
+def import_extensions():  # each import maps a new shared library, holding the GIL
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:
+            pass
+
+
+other = threading.Thread(target=import_extensions, daemon=True)
+other.start()
+scans = 0
+while other.is_alive():  # the first one_blas_thread() of a process lists the loaded libraries
+    intervals._blas.cache_clear()
+    with intervals.one_blas_thread():
+        scans += 1
+print(len(modules), scans)
+"""
+
+
+def test_one_blas_thread_never_deadlocks_with_an_import_in_another_thread():
+    # The Report page hung under load: its warm-up thread imported WeasyPrint's extension modules
+    # (dlopen with the GIL held) while the page's first analysis listed the loaded libraries inside
+    # dl_iterate_phdr (the loader lock held, a Python callback waiting for the GIL). threadpoolctl
+    # 3.6 deadlocked here on every run; 3.8 reads /proc/self/maps instead.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER_RACE], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    modules, scans = map(int, done.stdout.split())
+    assert modules > 50 and scans > 0
