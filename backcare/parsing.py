@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal, overload
 
 from backcare.errors import ValidationError
 
@@ -45,6 +45,14 @@ def _is_blank(value: Any) -> bool:
         return False
 
 
+@overload
+def parse_int(
+    value: Any, label: str, lo: int, hi: int, *, required: Literal[True], hint: str = ""
+) -> int: ...
+@overload
+def parse_int(
+    value: Any, label: str, lo: int, hi: int, *, required: bool = False, hint: str = ""
+) -> int | None: ...
 def parse_int(
     value: Any, label: str, lo: int, hi: int, *, required: bool = False, hint: str = ""
 ) -> int | None:

@@ -197,6 +197,7 @@ class DiaryTables:
     impressions: pd.DataFrame
     red_flags: pd.DataFrame
     symptoms: pd.DataFrame  # other apps' symptom records on their own scale (date, time, utc_offset, ...)
+    experiments: pd.DataFrame  # id, status, status_reason, started_at, resumed_on, updated_at, plan_json
 
 
 @dataclass
@@ -210,12 +211,14 @@ class CsvDiary:
     impressions: list[tuple[date, int]] = field(default_factory=list)
     red_flags: list[tuple[date, list[str], str, str | None, str | None]] = field(default_factory=list)
     symptoms: list[SymptomRecord] = field(default_factory=list)
+    experiments: list[ExperimentRecord] = field(default_factory=list)
 
     def describe(self) -> str:
         """What the file holds, in one sentence."""
+        planned = f", {len(self.experiments)} planned experiments" if self.experiments else ""
         return (
             f"{len(self.checkins)} check-ins, {len(self.sessions)} sessions, {len(self.peg)} PEG answers, "
-            f"{len(self.impressions)} global impressions, {len(self.red_flags)} red-flag screenings and "
+            f"{len(self.impressions)} global impressions, {len(self.red_flags)} red-flag screenings{planned} and "
             f"{len(self.symptoms)} symptom records from other apps"
         )
 
@@ -260,3 +263,16 @@ class ExperimentPlan:
 def plan_hash(plan: ExperimentPlan) -> str:
     """SHA-256 of the canonical plan: stored at start, re-checked whenever the plan is read."""
     return hashlib.sha256(plan.to_json().encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ExperimentRecord:
+    """An experiment as an export holds it: the locked plan, its status and when things happened."""
+
+    plan: ExperimentPlan
+    plan_hash: str  # the lock as stored: a plan changed after it started keeps being flagged
+    status: str
+    status_reason: str | None
+    started_at: str  # UTC, as created_at elsewhere
+    resumed_on: date | None
+    updated_at: str

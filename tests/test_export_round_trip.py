@@ -2,7 +2,7 @@
 
 The diary compared is a demo history with check-in times and offsets, a person's own type and
 movement, PEG answers, impressions, red-flag checks (one resolved), Strong sets with their details
-and Apple Health symptom records. Only what a new diary must make anew is left out of the comparison:
+Apple Health symptom records and planned experiments (one finished, one running after a pause). Only what a new diary must make anew is left out of the comparison:
 row ids (a new diary numbers its rows itself; the rows they link are compared through what they
 link to) and the created/updated timestamps (the moment of the import).
 """
@@ -24,6 +24,7 @@ from backcare.exports import build_bundle, export_zip, read_csv_zip
 from backcare.exports.csv_files import CHECKIN_HEADER
 from backcare.importers import read_export
 from backcare.models import checkin_from_input, session_from_input
+from backcare.records import ExperimentPlan
 from backcare.store import (
     Store,
     add_exercise_type,
@@ -35,12 +36,14 @@ from backcare.store import (
     save_global_impression,
     save_peg,
     save_red_flag_check,
+    set_experiment_status,
+    start_experiment,
 )
 
 IMPORTS = Path(__file__).parent / "fixtures" / "imports"
 END = date(2026, 6, 30)  # fixed: the demo's weekdays and the imports' dates never depend on today
-# Tables the CSV export holds; experiments are not part of it (plans are exported as calendar files).
-SKIPPED_TABLES = {"_sqlite_migrations", "meta", "experiments", "sqlite_sequence"}
+# Tables that are not diary content: the schema's own bookkeeping.
+SKIPPED_TABLES = {"_sqlite_migrations", "meta", "sqlite_sequence"}
 NEW_IN_EACH_DIARY = {"id", "created_at", "updated_at"}
 
 # Every table with row ids in another table's column, compared through what the id stands for.
@@ -118,6 +121,18 @@ def full_diary(tmp_path: Path) -> Path:
             "UPDATE red_flag_checks SET resolved_at = '2026-06-30T09:00:00Z', resolution = 'seen by my GP' "
             "WHERE level = 'urgent'"
         )
+        finished = start_experiment(
+            store, ExperimentPlan("walking", date(2026, 1, 5), comparison=key, seed=77)
+        )
+        set_experiment_status(store, finished, "stopped", "=flare; stopped early")
+        running = start_experiment(
+            store, ExperimentPlan(key, date(2026, 5, 4), period_days=7, pairs=3, seed=5)
+        )
+        set_experiment_status(store, running, "paused")
+        set_experiment_status(store, running, "active")
+        store.conn.execute(
+            "UPDATE experiments SET started_at = '2026-01-04T18:00:00Z' WHERE id = ?", [finished]
+        )
     return path
 
 
@@ -129,6 +144,10 @@ def test_every_stored_value_survives_export_and_import_into_an_empty_diary(full_
     assert {row[column["time"]] for row in checkins[1:]} >= {"07:00", "10:15"}
     assert {row[column["utc_offset"]] for row in checkins[1:]} >= {"-08:00", "+05:30"}
     assert len(before["symptom_records"]) > 1 and len(before["red_flag_checks"]) == 3
+    experiments = before["experiments"]
+    assert len(experiments) == 3 and {row[experiments[0].index("resumed_on")] for row in experiments[1:]} != {
+        None
+    }
     sets = before["session_movements"]
     assert any(row[sets[0].index("set_type")] is not None for row in sets[1:])
 
@@ -215,3 +234,86 @@ def test_a_check_in_keeps_its_offset_unless_a_new_one_is_named(store):
     save_checkin(store, checkin_from_input(date=day, pain=6))
     assert offset() == ["-08:00"]  # an edit that names none keeps the stored one
     assert checkins_frame(store)["pain"].tolist() == [6]
+
+
+def _with_experiments(data: bytes, change) -> bytes:
+    """The export with experiments.csv's rows (header first) passed through ``change``; the file is
+    left out when ``change`` returns None (an export made before experiments were exported)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as new, zipfile.ZipFile(out, "w") as archive:
+        for info in new.infolist():
+            content = new.read(info)
+            if info.filename == "experiments.csv":
+                rows = change(list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))))
+                if rows is None:
+                    continue
+                text = io.StringIO(newline="")
+                csv.writer(text, lineterminator="\r\n").writerows(rows)
+                content = text.getvalue().encode("utf-8-sig")
+            archive.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def test_a_plan_edited_in_the_export_stays_flagged_as_changed_after_it_started(full_diary, tmp_path):
+    from backcare.exports.experiment_rows import EXPERIMENT_HEADER
+    from backcare.store import running_experiment
+
+    with Store(full_diary) as store:
+        data = export_zip(diary_tables(store))
+
+    def more_pairs(rows):
+        running = next(r for r in rows[1:] if r[EXPERIMENT_HEADER.index("status")] == "active")
+        running[EXPERIMENT_HEADER.index("pairs")] = "4"
+        return rows
+
+    with Store(tmp_path / "edited.db") as fresh:
+        load_diary(fresh, read_csv_zip(_with_experiments(data, more_pairs), "export.zip"))
+        with pytest.raises(Exception, match="no longer matches the plan locked when it started"):
+            running_experiment(fresh)
+    with Store(tmp_path / "faithful.db") as fresh:
+        load_diary(fresh, read_csv_zip(data, "export.zip"))
+        plan = running_experiment(fresh)["plan"]
+        assert (plan.pairs, plan.period_days, plan.seed, plan.start) == (3, 7, 5, date(2026, 5, 4))
+
+
+def test_experiment_rows_that_cannot_be_stored_are_named_and_nothing_is_imported(full_diary):
+    from backcare.exports.experiment_rows import EXPERIMENT_HEADER
+
+    with Store(full_diary) as store:
+        data = export_zip(diary_tables(store))
+
+    def spoiled(rows):
+        rows[1][EXPERIMENT_HEADER.index("status")] = "running"
+        rows[2][EXPERIMENT_HEADER.index("started_at")] = "yesterday"
+        return rows
+
+    with pytest.raises(ImportFormatError) as caught:
+        read_csv_zip(_with_experiments(data, spoiled), "export.zip")
+    message = str(caught.value)
+    assert "experiments.csv, line 2: Status must be one of active, paused, stopped, completed" in message
+    assert "experiments.csv, line 3: started_at must be a UTC time" in message
+
+    def two_running(rows):
+        for row in rows[1:]:
+            row[EXPERIMENT_HEADER.index("status")] = "paused"
+        return rows
+
+    with pytest.raises(ImportFormatError, match="2 running \\(active or paused\\) experiments"):
+        read_csv_zip(_with_experiments(data, two_running), "export.zip")
+
+
+def test_an_export_without_experiments_csv_still_imports(full_diary):
+    with Store(full_diary) as store:
+        data = export_zip(diary_tables(store))
+    diary = read_csv_zip(_with_experiments(data, lambda rows: None), "old-export.zip")
+    assert diary.experiments == [] and len(diary.checkins) > 40
+    assert "planned experiments" not in diary.describe()
+    assert "2 planned experiments" in read_csv_zip(data, "export.zip").describe()
+
+
+def test_every_plan_field_is_a_column_of_experiments_csv():
+    from dataclasses import fields
+
+    from backcare.exports.experiment_rows import PLAN_COLUMNS
+
+    assert sorted(PLAN_COLUMNS) == sorted(f.name for f in fields(ExperimentPlan))

@@ -20,6 +20,13 @@ from functools import partial
 from typing import Any
 
 from backcare.errors import ImportFormatError, Problems, ValidationError
+from backcare.exports.experiment_rows import (
+    EXPERIMENT_HEADER,
+    README_LINE,
+    at_most_one_running,
+    experiment_from_row,
+    experiment_rows,
+)
 from backcare.importers.zips import open_member
 from backcare.models import (
     SET_TYPES,
@@ -67,7 +74,8 @@ PEG_HEADER = [
 ]
 IMPRESSION_HEADER = ["date", "global_impression_minus3_plus3"]
 RED_FLAG_HEADER = ["date", "answers", "level", "resolved_at", "resolution"]
-README = """backcare export
+README = (
+    """backcare export
 ================
 Files (UTF-8, comma-separated, ISO dates YYYY-MM-DD):
 - checkins.csv: one row per day; pain on the 0-10 scale (0 = no pain, 10 = worst pain imaginable);
@@ -85,9 +93,12 @@ Files (UTF-8, comma-separated, ISO dates YYYY-MM-DD):
 - peg.csv: weekly PEG-3 answers (Krebs et al. 2009); score = mean of the three items.
 - global_impression.csv: monthly global impression of change, -3 (much worse) to +3 (much better).
 - red_flags.csv: red-flag screenings (item keys separated by ';').
-Lists inside a cell are separated by ';'. Text that would start with = + - @ begins with an extra
+"""
+    + README_LINE
+    + """Lists inside a cell are separated by ';'. Text that would start with = + - @ begins with an extra
 apostrophe so spreadsheets do not treat it as a formula.
 """
+)
 
 
 def neutralise(value: Any) -> Any:
@@ -163,6 +174,7 @@ def export_zip(tables: DiaryTables, start: date | None = None, end: date | None 
         "red_flags.csv": _csv(RED_FLAG_HEADER, (
             [r["date"], LIST_SEPARATOR.join(json.loads(r["answers"])), r["level"], r["resolved_at"], r["resolution"]]
             for r in within(tables.red_flags).to_dict("records"))),
+        "experiments.csv": _csv(EXPERIMENT_HEADER, experiment_rows(tables.experiments, start, end)),
     }  # fmt: skip
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -339,6 +351,14 @@ def read_csv_zip(data: bytes, archive_name: str) -> CsvDiary:
             record = attempt("symptom_records.csv", line, lambda row=row: _symptom(row))
             if record is not None:
                 diary.symptoms.append(record)
+        for line, row in each("experiments.csv", EXPERIMENT_HEADER, optional=True):
+            experiment = attempt(
+                "experiments.csv", line, lambda row=row: experiment_from_row(row, set(diary.type_names))
+            )
+            if experiment is not None:
+                diary.experiments.append(experiment)
+    if running := at_most_one_running(diary.experiments):
+        problems.add(running)
     if problems:
         shown = problems.items[:10] + (
             [f"... and {len(problems) - 10} more problems"] if len(problems) > 10 else []

@@ -10,6 +10,7 @@ from backcare.records import CsvDiary, DiaryTables
 from backcare.store.catalogue import type_names
 from backcare.store.checkins import checkins_frame, count_entries, save_checkins
 from backcare.store.connection import Store, now_iso
+from backcare.store.experiments import experiments_frame
 from backcare.store.imports import add_symptom_records, symptom_records_frame
 from backcare.store.questionnaires import global_impression_frame, peg_frame, red_flag_frame
 from backcare.store.sessions import add_sessions, all_session_movements, sessions_frame
@@ -30,6 +31,7 @@ def diary_tables(store: Store) -> DiaryTables:
         impressions=global_impression_frame(store),
         red_flags=red_flag_frame(store).sort_values(["date", "id"]).drop(columns="id").reset_index(drop=True),
         symptoms=symptoms,
+        experiments=experiments_frame(store),
     )
 
 
@@ -76,3 +78,12 @@ def _write(store: Store, diary: CsvDiary, now: str) -> None:
             ],
         )
         add_symptom_records(conn, diary.symptoms)
+        conn.executemany(
+            "INSERT INTO experiments (plan_json, plan_hash, status, status_reason, started_at, resumed_on, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (e.plan.to_json(), e.plan_hash, e.status, e.status_reason, e.started_at,
+                 e.resumed_on.isoformat() if e.resumed_on else None, e.updated_at)
+                for e in diary.experiments
+            ],
+        )  # fmt: skip

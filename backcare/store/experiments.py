@@ -72,8 +72,9 @@ def set_experiment_status(store: Store, experiment_id: int, status: str, reason:
 
 
 def experiments_frame(store: Store) -> pd.DataFrame:
-    """All experiments, newest first: id, status, status_reason, started_at, plan_json, plan_hash."""
+    """All experiments, newest first: id, status, status_reason, started_at, updated_at, resumed_on,
+    plan_json, plan_hash."""
     return store.frame(
-        "SELECT id, status, status_reason, started_at, updated_at, plan_json, plan_hash "
+        "SELECT id, status, status_reason, started_at, updated_at, resumed_on, plan_json, plan_hash "
         "FROM experiments ORDER BY started_at DESC, id DESC"
     )
