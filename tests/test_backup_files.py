@@ -72,3 +72,19 @@ def test_a_text_file_is_not_a_backup(tmp_path):
     assert (
         str(caught.value) == "notes.db is not a backcare backup (not a SQLite database). Nothing was changed."
     )
+
+
+def test_a_backup_of_a_diary_someone_ran_analyze_on_restores(tmp_path):
+    # DB Browser for SQLite's "Optimize", `sqlite3 diary.db ANALYZE` or PRAGMA optimize leave SQLite's
+    # own statistics tables behind; they are not backcare's tables, but the diary is still the diary.
+    source = tmp_path / "analysed.db"
+    with Store(source) as other:
+        demo.write_demo(other, 40, 4)
+    conn = sqlite3.connect(source)
+    conn.execute("ANALYZE")
+    assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master")} >= {"sqlite_stat1"}
+    conn.close()
+    with Store(tmp_path / "diary.db") as store:
+        save_checkin(store, checkin_from_input(date=date(2026, 2, 1), pain=7))
+        restore_from(store, source, name="analysed.db")
+        assert len(_pains(store.path)) > 20 and (date(2026, 2, 1).isoformat(), 7) not in _pains(store.path)

@@ -106,7 +106,12 @@ def build_reference(path: Path, version: int) -> sqlite3.Connection:
 
 
 def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]:
-    rows = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall()
+    # SQLite's own statistics (ANALYZE, PRAGMA optimize, a database browser's "Optimize") only guide
+    # its query planner; a diary they were made on is still the diary. Names starting "sqlite_" are
+    # reserved, so no one can make a table of their own under these.
+    rows = conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE NOT (type = 'table' AND name GLOB 'sqlite_stat[1-4]')"
+    ).fetchall()
     return {(t, n): (tbl, _SPACE.sub(" ", sql or "").strip()) for t, n, tbl, sql in rows}
 
 
