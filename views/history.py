@@ -138,7 +138,8 @@ if table == TABLES[0]:
             icon="📝",
         )
     editor(
-        checkins[["date", *editing.CHECKIN_EDITABLE]],
+        # Nullable booleans: a row added in the grid starts empty, which a plain bool column cannot hold.
+        checkins[["date", *editing.CHECKIN_EDITABLE]].astype({"flare": "boolean"}),
         key="checkin_editor",
         num_rows="dynamic",
         hide_index=True,
@@ -173,7 +174,7 @@ elif table == TABLES[1]:
             icon="🧘",
         )
     editor(
-        sessions[[*editing.SESSION_EDITABLE, "movements", "source"]],
+        sessions[[*editing.SESSION_EDITABLE, "movements", "source"]].astype({"with_instructor": "boolean"}),
         key="session_editor",
         num_rows="dynamic",
         hide_index=True,
