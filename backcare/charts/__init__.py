@@ -14,12 +14,11 @@ from backcare.charts.colors import (
 )
 from backcare.charts.experiments import experiment_chart
 from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.pain import pain_calendar, pain_calendar_spec, pain_trend, pain_trend_spec
 from backcare.charts.trends import (
     WEEKDAYS,
     before_after_chart,
     locations_chart,
-    pain_calendar,
-    pain_trend,
     peg_chart,
     week_glance,
     weekly_minutes_chart,
@@ -41,7 +40,9 @@ __all__ = [
     "lag_chart",
     "locations_chart",
     "pain_calendar",
+    "pain_calendar_spec",
     "pain_trend",
+    "pain_trend_spec",
     "peg_chart",
     "type_color",
     "type_color_scale",
