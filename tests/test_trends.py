@@ -138,3 +138,27 @@ def test_a_twelve_month_range_compares_four_week_windows_not_two_fortnights():
     assert "first four weeks" in change.sentence()
     short = analysis.pain_change(series(start, pain[:60]), start, start + timedelta(days=59))
     assert short.window_days == 14 and "first two weeks" in short.sentence()
+
+
+def test_in_range_keeps_exactly_the_days_within_the_bounds():
+    """Bounds are whole days (a time later on the last day is in, midnight after it is out) for
+    frames in date order (cut as a slice) and in any order, with missing dates never in range."""
+    stamps = [
+        "2026-03-01 00:00",
+        "2026-03-01 23:59",
+        "2026-03-02 00:00",
+        "2026-03-03 12:00",
+        "2026-03-04 00:00",
+    ]
+    ordered = pd.DataFrame({"date": pd.to_datetime(stamps), "pain": range(5)})
+    shuffled = ordered.iloc[[3, 0, 4, 2, 1]]
+    gappy = pd.concat([ordered, pd.DataFrame({"date": [pd.NaT], "pain": [9]})], ignore_index=True)
+    as_text = ordered.assign(date=[s[:10] for s in stamps])
+    for df in (ordered, shuffled, gappy, as_text):
+        got = analysis.in_range(df, date(2026, 3, 2), date(2026, 3, 3))
+        assert sorted(got["pain"]) == [2, 3]
+        assert sorted(analysis.in_range(df, None, date(2026, 3, 1))["pain"]) == [0, 1]
+        assert sorted(analysis.in_range(df, date(2026, 3, 3), None)["pain"]) == [3, 4]
+        assert analysis.in_range(df, date(2026, 3, 5), None).empty
+        assert len(analysis.in_range(df, None, None)) == len(df)  # no bounds: every row
+    assert analysis.in_range(ordered, date(2026, 3, 2), date(2026, 3, 3)).index.tolist() == [2, 3]
