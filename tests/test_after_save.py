@@ -54,6 +54,7 @@ def test_dashboard_charts_follow_a_save_from_another_connection(db_path):
         demo.write_demo(store, 60, 2)
     at = open_page("views/dashboard.py")
     minutes_before = values(chart_titled(at, "Weekly minutes by exercise type"))
+    week_before = next(m for m in at.metric if m.label == "This week")
     with Store(db_path) as other:  # another tab or the CLI
         save_checkin(other, checkin_from_input(date=today, pain=9))
     at.run()
@@ -66,6 +67,9 @@ def test_dashboard_charts_follow_a_save_from_another_connection(db_path):
     minutes_after = values(chart_titled(at, "Weekly minutes by exercise type"))
     assert minutes_after != minutes_before
     assert sum(r["minutes"] for r in minutes_after) == sum(r["minutes"] for r in minutes_before) + 123
+    # the headline, kept while only check-ins changed, follows the new session too
+    week_after = next(m for m in at.metric if m.label == "This week")
+    assert int(week_after.delta.split()[0]) == int(week_before.delta.split()[0]) + 123
 
 
 def test_dashboard_headline_uses_the_days_before_a_short_range(db_path):

@@ -120,6 +120,12 @@ def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame
     return _shared(aggregates.sessions, "sessions", *_key(), start, end)
 
 
+def data_version(frame: pd.DataFrame) -> Any:
+    """What names the rows of a frame ``checkins()`` or ``sessions()`` gave (equal until a write
+    touches them), or None for any other frame."""
+    return aggregates.CACHE.version(frame)
+
+
 def type_names() -> dict[str, str]:
     """Exercise type key -> display name (cached until the next write)."""
     return _copied(store.type_names)

@@ -24,6 +24,7 @@ from backcare.ui.diary import (
     _open_store,
     active_db_path,
     checkins,
+    data_version,
     get_store,
     in_demo,
     own_db_path,
@@ -173,9 +174,15 @@ def _memo(key: tuple[Any, ...], _build: Callable[[], Any]) -> Any:
     return _build()
 
 
-def memo(name: str, build: Callable[[], T], *key: Any) -> T:
-    """Compute ``build()`` once per (name, database, data revision, key); any write invalidates it."""
-    result: T = _memo((name, str(active_db_path()), revision(), *key), build)
+def memo(name: str, build: Callable[[], T], *key: Any, data: tuple[Any, ...] = ()) -> T:
+    """Compute ``build()`` once per (name, database, data revision, key); any write invalidates it.
+
+    ``data``: the loaded frames (``checkins()`` / ``sessions()``) that ``build`` reads, besides
+    ``key``. When given, the result is kept until those frames' rows change instead of until any
+    write: a check-in does not redo what is computed from sessions alone."""
+    versions = [data_version(frame) for frame in data]
+    known = bool(data) and all(v is not None for v in versions)
+    result: T = _memo((name, str(active_db_path()), *(versions if known else [revision()]), *key), build)
     return result
 
 
