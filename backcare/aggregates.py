@@ -82,7 +82,8 @@ def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
         return parts[0].copy(deep=False)
     joined = pd.concat(parts, ignore_index=True)
     # A text column with no values in one part is ``object`` there: infer it as a single frame would.
-    mixed = [c for c in joined.columns if joined[c].dtype == object]
+    # (from the dtypes: ``joined[name]`` per column is slow with pandas' text column labels)
+    mixed = [str(name) for name, dtype in joined.dtypes.items() if str(dtype) == "object"]
     joined[mixed] = joined[mixed].infer_objects()
     return joined
 
@@ -107,12 +108,13 @@ def _read_blocks(db: Store, reader: Reader, numbers: list[int]) -> Iterator[tupl
         days = frame["date"].to_numpy().astype("datetime64[D]") - np.datetime64(EPOCH.isoformat())
         owner = days.astype(np.int64) // BLOCK_DAYS
         # A text or decimal column with no value in a block is, read alone, a column of None objects.
-        inferred = [c for c in frame.columns if str(frame[c].dtype) in ("str", "float64")]
+        inferred = [name for name, dtype in frame.dtypes.items() if str(dtype) in ("str", "float64")]
         filled = frame[inferred].notna().groupby(owner).any()
         bounds = np.searchsorted(owner, [*run, run[-1] + 1])  # the reader's rows are in date order
         for number, first, stop in zip(run, bounds[:-1], bounds[1:], strict=True):
             part = frame.iloc[first:stop].reset_index(drop=True)
-            empty = [c for c in inferred if number in filled.index and not filled.at[number, c]]
+            row = filled.loc[number].to_numpy() if number in filled.index else [True] * len(inferred)
+            empty = [name for name, any_value in zip(inferred, row, strict=True) if not any_value]
             for column in empty:
                 part[column] = pd.Series([None] * len(part), dtype=object)
             yield number, part
