@@ -232,20 +232,20 @@ def chart_with_downloads(
 def running_experiment(today: date | None = None) -> Any:
     """The running experiment with any stop rule that fired (runs.RunningExperiment), or
     None; reads only (a pause is the person's click). The diary is loaded only when one runs."""
+    if attempt(lambda: store.running_experiment(get_store())) is None:
+        return None  # before importing the experiments' statistics (SciPy): most runs stop here
     from backcare.experiments import runs
 
-    if attempt(lambda: store.running_experiment(get_store())) is None:
-        return None
     return attempt(lambda: runs.load_running(get_store(), today, checkins=checkins(), sessions=sessions()))
 
 
 def experiment_banner() -> None:
     """On Today and Dashboard: where the running experiment stands, or why it is paused."""
-    from backcare.experiments import runs
-
     running = running_experiment()
     if running is None:
         return
+    from backcare.experiments import runs
+
     if running.pending_stop:  # rendering never writes: the pause is the person's click
         st.error(f"**Your experiment should pause.** {md(running.pending_stop)}", icon="⏸️")
         if st.button("Pause the experiment", key="banner_pause_experiment"):
