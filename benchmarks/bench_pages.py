@@ -20,6 +20,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from backcare import demo  # noqa: E402
+from backcare import demo, ui  # noqa: E402
 from backcare.models import CheckIn  # noqa: E402
 from backcare.store import Store, save_checkin  # noqa: E402
 
@@ -66,6 +67,9 @@ def measure(template: Path, page: str, variant: dict[str, str] | None, repeats: 
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        for thread in threading.enumerate():  # the first page's background warm-up: not a rerun's cost
+            if thread.name == ui.WARM_THREAD:
+                thread.join()
         at.switch_page(page).run()
         for key, value in (variant or {}).items():
             at.selectbox(key=key).set_value(value).run()
