@@ -137,6 +137,14 @@ def _kind(dtype: Any) -> str | None:
 def _column(col: pd.Series) -> list[Any]:
     kind = _kind(col.dtype)
     if kind == "dates":  # Altair: isoformat of each value, "" for a missing one
+        array = col.to_numpy()
+        if isinstance(array.dtype, np.dtype) and array.dtype.kind == "M":
+            seconds = array.astype("datetime64[s]")
+            if (seconds == array)[
+                ~np.isnat(array)
+            ].all():  # whole seconds, no zone: numpy's text is isoformat
+                text: list[Any] = np.datetime_as_string(seconds, unit="s").tolist()
+                return ["" if value == "NaT" else value for value in text]
         return ["" if value is pd.NaT else value.isoformat() for value in col]
     if kind == "plain":
         values: list[Any] = col.to_numpy().tolist()
