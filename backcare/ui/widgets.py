@@ -180,9 +180,10 @@ def memo(name: str, build: Callable[[], T], *key: Any, data: tuple[Any, ...] = (
     ``data``: the loaded frames (``checkins()`` / ``sessions()``) that ``build`` reads, besides
     ``key``. When given, the result is kept until those frames' rows change instead of until any
     write: a check-in does not redo what is computed from sessions alone."""
-    versions = [data_version(frame) for frame in data]
-    known = bool(data) and all(v is not None for v in versions)
-    result: T = _memo((name, str(active_db_path()), *(versions if known else [revision()]), *key), build)
+    versions = tuple(data_version(frame) for frame in data)
+    known = bool(data) and None not in versions
+    source = ("rows", *versions) if known else ("revision", revision())  # tagged: the numbers never mix
+    result: T = _memo((name, str(active_db_path()), source, *key), build)
     return result
 
 
