@@ -5,8 +5,8 @@ check-in for today (a new pain value each time) through a second Store on the sa
 another tab or the CLI would, so the data revision changes and every revision-keyed cache misses.
 Targets (issue 17): first run after a save <= 150 ms at ten years and <= 1.5x the 30-day figure;
 the verdict is judged on CPU time (this process, all threads), as wall time on a shared machine
-adds waiting for a core; both are printed. Last, the Insights model alone on ten years in two fresh processes, with one BLAS thread (what
-backcare sets) and with OpenBLAS's default of one per CPU: why backcare/__init__.py sets it.
+adds waiting for a core; both are printed. The first page's background warm-up (ui.warm_up) is
+waited for before any rerun is timed: it is not a rerun's cost.
 Run: .venv/bin/python benchmarks/bench_pages.py [--repeats N] [--only views/x.py]
 """
 
