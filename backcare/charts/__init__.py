@@ -1,6 +1,8 @@
 """Chart values: pure functions returning Altair charts. Pages display them; reports export them.
 
-One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark.
+One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark. The pain
+chart and calendar also come as ready specs (``pain_trend_spec``, ``pain_calendar_spec``: the same
+chart's ``to_dict()``, filled into a layout cached per shape, see ``charts/specs.py``).
 """
 
 from backcare.charts.colors import (
