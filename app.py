@@ -24,3 +24,4 @@ ui.sidebar()
 ui.close_navigation_after_choice()
 page = st.navigation(PAGES)
 page.run()
+ui.warm_up()  # once, after the first page is drawn: what other pages' first visits need

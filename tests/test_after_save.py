@@ -54,6 +54,7 @@ def test_dashboard_charts_follow_a_save_from_another_connection(db_path):
         demo.write_demo(store, 60, 2)
     at = open_page("views/dashboard.py")
     minutes_before = values(chart_titled(at, "Weekly minutes by exercise type"))
+    week_before = next(m for m in at.metric if m.label == "This week")
     with Store(db_path) as other:  # another tab or the CLI
         save_checkin(other, checkin_from_input(date=today, pain=9))
     at.run()
@@ -66,6 +67,9 @@ def test_dashboard_charts_follow_a_save_from_another_connection(db_path):
     minutes_after = values(chart_titled(at, "Weekly minutes by exercise type"))
     assert minutes_after != minutes_before
     assert sum(r["minutes"] for r in minutes_after) == sum(r["minutes"] for r in minutes_before) + 123
+    # the headline, kept while only check-ins changed, follows the new session too
+    week_after = next(m for m in at.metric if m.label == "This week")
+    assert int(week_after.delta.split()[0]) == int(week_before.delta.split()[0]) + 123
 
 
 def test_dashboard_headline_uses_the_days_before_a_short_range(db_path):
@@ -148,3 +152,37 @@ def test_report_page_makes_the_pdf_with_progress_then_offers_it(db_path):
         save_checkin(other, checkin_from_input(date=date.today(), pain=1))
     at.run()
     assert not at.get("download_button")
+
+
+def test_the_first_page_warms_what_other_pages_first_need(db_path, monkeypatch):
+    """After the first page, a background thread loads every block and makes the Insights model:
+    a first visit of Insights then rebuilds no block and shows exactly what it shows without the
+    warm-up."""
+    import threading
+
+    import streamlit as st
+
+    from backcare import aggregates
+
+    with Store(db_path) as store:
+        demo.write_demo(store, 400, 2)
+        with store.transaction() as conn:  # written long ago: blocks written seconds ago are always reread
+            for table in ("checkins", "sessions"):
+                conn.execute(f"UPDATE {table} SET updated_at = '2020-01-01T00:00:00Z'")
+    monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    warming = [t for t in threading.enumerate() if t.name == ui.WARM_THREAD]
+    assert warming, "no warm-up thread after the first page"
+    for thread in warming:
+        thread.join(120)
+    built = aggregates.CACHE.rebuilt
+    assert built > 0
+    at.switch_page("views/insights.py").run()
+    assert not at.exception, at.exception
+    assert aggregates.CACHE.rebuilt == built  # every block Insights reads was ready
+    warmed = [m.value for m in at.markdown]
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
+    cold = open_page("views/insights.py")
+    assert [m.value for m in cold.markdown] == warmed

@@ -200,3 +200,54 @@ def test_every_page_shows_an_edit_of_an_old_and_a_recent_week(db_path, monkeypat
         assert after[page]["charts"] != before[page]["charts"], page
     for page, _ in PAGES:
         assert after[page] != before[page], page
+
+
+def test_a_frames_version_changes_only_when_its_rows_do(diary):
+    """An unchanged range gives the very same frame and version again after a write elsewhere (a
+    check-in leaves the sessions' version alone); a write in range gives a new version, never an
+    old one; a frame the cache did not give has none."""
+    cache = aggregates.BlockCache()
+    sessions = cache.frame(diary, "diary", "sessions", None, END)
+    checkins = cache.frame(diary, "diary", "checkins", None, END)
+    versions = {cache.version(sessions), cache.version(checkins)}
+    assert None not in versions and len(versions) == 2
+    save_checkin(diary, checkin_from_input(date=OLD, pain=1))
+    again = cache.frame(diary, "diary", "sessions", None, END)
+    assert again is sessions and cache.version(again) in versions
+    changed = cache.frame(diary, "diary", "checkins", None, END)
+    assert changed is not checkins and cache.version(changed) not in versions
+    assert changed.loc[changed["date"] == pd.Timestamp(OLD), "pain"].tolist() == [1]
+    add_session(diary, session_from_input(date=RECENT, exercise_type="walking", duration_min=15))
+    moved = cache.frame(diary, "diary", "sessions", None, END)
+    assert cache.version(moved) not in versions | {cache.version(changed)}
+    assert len(moved) == len(sessions) + 1
+    assert cache.version(sessions.copy()) is None
+
+
+def test_a_first_load_cut_into_blocks_gives_each_blocks_own_frame(diary):
+    """A first load reads neighbouring blocks with one query and cuts it by block: each block's
+    frame is exactly the store's frame of that block alone, also where a text column has no value
+    in the block (None objects there, text elsewhere)."""
+    quiet = aggregates.block_bounds(aggregates.block_of(OLD))
+    with diary.transaction() as conn:
+        conn.execute(
+            "UPDATE checkins SET notes = NULL, medication = NULL WHERE date BETWEEN ? AND ?",
+            [quiet[0].isoformat(), quiet[1].isoformat()],
+        )
+        conn.execute("UPDATE checkins SET notes = 'walked', updated_at = '2026-01-01T00:00:00Z'")
+        conn.execute(
+            "UPDATE checkins SET notes = NULL WHERE date BETWEEN ? AND ?",
+            [quiet[0].isoformat(), quiet[1].isoformat()],
+        )
+    for table, reader in READERS.items():
+        cache = aggregates.BlockCache()
+        whole = cache.frame(diary, "diary", table, None, None)
+        built = cache.rebuilt
+        numbers = sorted({aggregates.block_of(d) for d in whole["date"].dt.date})
+        for number in numbers:
+            bounds = aggregates.block_bounds(number)
+            pd.testing.assert_frame_equal(cache.frame(diary, "diary", table, *bounds), reader(diary, *bounds))
+        assert cache.rebuilt == built == len(numbers)  # every block came from the first load
+    alone = checkins_frame(diary, *quiet)
+    assert alone["notes"].dtype == object and alone["notes"].isna().all()
+    assert str(checkins_frame(diary)["notes"].dtype) == "str"

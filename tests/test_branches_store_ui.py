@@ -14,6 +14,7 @@ from altair.utils.data import to_values
 
 from backcare import auth, charts
 from backcare.analysis.diary import build_diary
+from backcare.charts import specs
 from backcare.errors import StoreError
 from backcare.records import ExperimentPlan
 from backcare.reports.gather import report_inputs
@@ -126,9 +127,9 @@ def test_unusual_frames_get_exactly_altairs_own_values_or_refusal(frame: pd.Data
         expected = to_values(frame)
     except Exception as exc:  # whatever Altair refuses is refused the same way
         with pytest.raises(type(exc)):
-            chart_specs.records(frame)
+            specs.records(frame)
     else:
-        assert chart_specs.records(frame) == expected
+        assert specs.records(frame) == expected
 
 
 def test_numpy_values_in_an_object_column_become_plain_python_values() -> None:
@@ -136,7 +137,7 @@ def test_numpy_values_in_an_object_column_become_plain_python_values() -> None:
         {"when": pd.Series([np.datetime64("2026-03-01T08:30"), np.datetime64("2026-03-02T09:00")], dtype=object),
          "count": pd.Series([np.int64(7), np.float32(0.5)], dtype=object)}
     )  # fmt: skip
-    values = chart_specs.records(frame)["values"]
+    values = specs.records(frame)["values"]
     assert values == to_values(frame)["values"]
     assert values[0]["when"] == pd.Timestamp("2026-03-01 08:30")
     assert type(values[0]["count"]) is int and type(values[1]["count"]) is float
@@ -145,7 +146,7 @@ def test_numpy_values_in_an_object_column_become_plain_python_values() -> None:
 def test_missing_value_in_an_object_column_of_numpy_dates_is_null() -> None:
     """A gap is sent as null (Altair itself leaves NaT here, which is not a JSON value)."""
     frame = pd.DataFrame({"when": pd.Series([np.datetime64("2026-03-01T08:30"), None], dtype=object)})
-    assert chart_specs.records(frame)["values"] == [
+    assert specs.records(frame)["values"] == [
         {"when": pd.Timestamp("2026-03-01 08:30")},
         {"when": None},
     ]

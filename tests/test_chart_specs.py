@@ -14,6 +14,7 @@ from altair.utils.data import MaxRowsError, to_values
 from streamlit import dataframe_util
 
 from backcare import aggregates, analysis, charts, demo
+from backcare.charts import specs
 from backcare.models import PAIN_LOCATIONS
 from backcare.store import Store, checkins_frame, peg_frame, save_peg, sessions_frame, type_names
 from backcare.ui import chart_specs
@@ -103,18 +104,66 @@ def awkward_frame() -> pd.DataFrame:
 
 def test_records_are_altairs_values_for_every_column_kind():
     frame = awkward_frame()
-    assert chart_specs.records(frame) == to_values(frame)
-    assert chart_specs.records(frame.iloc[:0]) == to_values(frame.iloc[:0])
+    assert specs.records(frame) == to_values(frame)
+    assert specs.records(frame.iloc[:0]) == to_values(frame.iloc[:0])
     single = frame[["float", "int"]]
-    assert [
-        type(v) for row in chart_specs.records(single)["values"] for v in row.values() if v is not None
-    ] == [type(v) for row in to_values(single)["values"] for v in row.values() if v is not None]
+    assert [type(v) for row in specs.records(single)["values"] for v in row.values() if v is not None] == [
+        type(v) for row in to_values(single)["values"] for v in row.values() if v is not None
+    ]
 
 
 def test_what_altair_refuses_is_still_refused():
     with pytest.raises(ValueError, match="not supported by Altair"):
-        chart_specs.records(pd.DataFrame({"wait": pd.to_timedelta([1, 2], unit="D")}))
+        specs.records(pd.DataFrame({"wait": pd.to_timedelta([1, 2], unit="D")}))
     with pytest.raises(ValueError, match="column name"):
-        chart_specs.records(pd.DataFrame({1: [1, 2]}))
+        specs.records(pd.DataFrame({1: [1, 2]}))
     with pytest.raises(MaxRowsError):
-        chart_specs.records(pd.DataFrame({"x": range(5001)}))
+        specs.records(pd.DataFrame({"x": range(5001)}))
+
+
+def test_pain_chart_and_calendar_from_cached_layouts_are_altairs(tmp_path):
+    """The Dashboard's pain chart and calendar, made from a layout cached per shape, equal Altair's
+    validated to_dict() of the same chart for every shape (daily or weekly, band or not, session
+    ticks or not, a custom type in the legend); a diary of the same shape with other values gets
+    its own values and description, never the cached ones."""
+    with Store(tmp_path / "diary.db") as store:
+        demo.write_demo(store, 500, 3, END)
+        checkins, sessions, types = checkins_frame(store), sessions_frame(store), type_names(store)
+    types = {**types, "tai_chi": "Tai chi"}
+    sessions = sessions.copy()
+    sessions.loc[sessions.index[-3:], "exercise_type"] = "tai_chi"  # a custom type, drawn last
+    changed = checkins.copy()
+    changed.loc[changed.index[-1], "pain"] = 10 - int(changed["pain"].iloc[-1])  # one day differs
+    seen = []
+    for start in (END - timedelta(days=60), END - timedelta(days=450)):  # daily, then weekly
+        for baseline in (None, 4.5):
+            for drawn in (sessions, sessions.iloc[:0]):
+                for diary in (checkins, changed):
+                    series, resolution = analysis.pain_series(diary, start, END)
+                    shown = analysis.in_range(drawn, start, END)
+                    spec = charts.pain_trend_spec(series, shown, types, baseline, resolution)
+                    assert spec == charts.pain_trend(series, shown, types, baseline, resolution).to_dict()
+                    seen.append(spec)
+        for diary in (checkins, changed):
+            days = analysis.calendar(diary, sessions, max(start, END - timedelta(weeks=26)), END)
+            spec = charts.pain_calendar_spec(days)
+            assert spec == charts.pain_calendar(days).to_dict()
+            seen.append(spec)
+    # the same shape with one value changed is another spec (not the cached one again)
+    assert all(a != b for a, b in zip(seen[::2], seen[1::2], strict=True))
+    assert "Tai chi" in seen[0]["layer"][-1]["encoding"]["color"]["legend"]["values"]  # the ticks' legend
+
+
+def test_a_spec_made_ready_is_the_spec_itself(tmp_path):
+    """prepare() takes a spec already made (a dict) as it is, and turns its datasets into Arrow."""
+    with Store(tmp_path / "diary.db") as store:
+        demo.write_demo(store, 40, 3, END)
+        checkins = checkins_frame(store)
+    spec = charts.pain_calendar_spec(
+        analysis.calendar(checkins, checkins.iloc[:0], END - timedelta(days=30), END)
+    )
+    prepared = chart_specs.prepare(spec)
+    assert prepared.spec is spec
+    assert prepared.sent["datasets"] == {
+        key: dataframe_util.convert_anything_to_arrow_bytes(rows) for key, rows in spec["datasets"].items()
+    }

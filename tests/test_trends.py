@@ -96,6 +96,19 @@ def test_calendar_has_every_day_and_marks_exercise():
     assert len(cal) == 7
     assert cal["exercised"].tolist() == [False, True, False, False, False, False, False]
     assert cal["pain"].isna().sum() == 5 and cal["weekday"].iloc[0] == "Mon"
+    assert cal["pain"].tolist()[:2] == [4.0, 5.0]
+    assert cal["weekday"].tolist() == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    assert (cal["week"] == pd.Timestamp("2026-03-02")).all()
+    # entries in any order, with a time of day, a missing pain, and outside the range
+    other = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2026-03-06 21:30", "2026-03-01 00:00", "2026-03-04 08:00"]),
+            "pain": pd.array([7, 1, None], dtype="Int64"),
+        }
+    )
+    cal = analysis.calendar(other, sessions.iloc[:0], date(2026, 3, 2), date(2026, 3, 8))
+    assert cal["pain"].fillna(-1).tolist() == [-1, -1, -1, -1, 7.0, -1, -1]
+    assert not cal["exercised"].any()
 
 
 def test_empty_inputs_give_empty_frames():
@@ -116,6 +129,11 @@ def test_long_ranges_switch_to_weekly_means():
     assert resolution == "weekly"
     assert len(weekly) == 72 and weekly["pain"].iloc[0] == pytest.approx((2 + 4 + 2 + 4 + 2 + 4 + 2) / 7)
     assert (weekly["date"].dt.day_of_week == 0).all()
+    flared = df.assign(flare=df["date"] == pd.Timestamp(start + timedelta(days=9)))  # week 2 only
+    weekly, _ = analysis.pain_series(flared, start, start + timedelta(days=499))
+    assert weekly["flare"].tolist()[:3] == [False, True, False]
+    assert weekly["rolling"].iloc[0] != weekly["rolling"].iloc[0]  # a 4-week mean needs two weeks
+    assert weekly["rolling"].iloc[1] == pytest.approx(weekly["pain"].iloc[:2].mean())
 
 
 def test_a_large_percentage_under_two_points_is_not_called_substantial():
@@ -138,3 +156,27 @@ def test_a_twelve_month_range_compares_four_week_windows_not_two_fortnights():
     assert "first four weeks" in change.sentence()
     short = analysis.pain_change(series(start, pain[:60]), start, start + timedelta(days=59))
     assert short.window_days == 14 and "first two weeks" in short.sentence()
+
+
+def test_in_range_keeps_exactly_the_days_within_the_bounds():
+    """Bounds are whole days (a time later on the last day is in, midnight after it is out) for
+    frames in date order (cut as a slice) and in any order, with missing dates never in range."""
+    stamps = [
+        "2026-03-01 00:00",
+        "2026-03-01 23:59",
+        "2026-03-02 00:00",
+        "2026-03-03 12:00",
+        "2026-03-04 00:00",
+    ]
+    ordered = pd.DataFrame({"date": pd.to_datetime(stamps), "pain": range(5)})
+    shuffled = ordered.iloc[[3, 0, 4, 2, 1]]
+    gappy = pd.concat([ordered, pd.DataFrame({"date": [pd.NaT], "pain": [9]})], ignore_index=True)
+    as_text = ordered.assign(date=[s[:10] for s in stamps])
+    for df in (ordered, shuffled, gappy, as_text):
+        got = analysis.in_range(df, date(2026, 3, 2), date(2026, 3, 3))
+        assert sorted(got["pain"]) == [2, 3]
+        assert sorted(analysis.in_range(df, None, date(2026, 3, 1))["pain"]) == [0, 1]
+        assert sorted(analysis.in_range(df, date(2026, 3, 3), None)["pain"]) == [3, 4]
+        assert analysis.in_range(df, date(2026, 3, 5), None).empty
+        assert len(analysis.in_range(df, None, None)) == len(df)  # no bounds: every row
+    assert analysis.in_range(ordered, date(2026, 3, 2), date(2026, 3, 3)).index.tolist() == [2, 3]

@@ -18,7 +18,8 @@ if ui.is_empty():
     st.stop()
 
 start, end, chosen_types = ui.range_and_filter(ui.first_day())
-# Only the range on screen (and the two weeks the headline compares) is loaded and analysed.
+# Only the range on screen (and the two weeks the headline compares) is loaded and analysed; what is
+# computed from these frames is kept until their rows change (``data=``), not only until any write.
 checkins = ui.checkins(min(start, end - timedelta(days=13)), end)
 sessions = ui.sessions(min(start, end - timedelta(days=13)), end)
 types = ui.type_names()
@@ -27,8 +28,9 @@ shown_sessions = sessions[sessions["exercise_type"].isin(chosen_types)] if chose
 in_checkins = analysis.in_range(checkins, start, end)
 in_sessions = analysis.in_range(shown_sessions, start, end)
 head = ui.memo(
-    "headline", lambda: analysis.headline(checkins, shown_sessions, start, end), start, end, filter_key
-)
+    "headline", lambda: analysis.headline(checkins, shown_sessions, start, end), start, end, filter_key,
+    data=(checkins, sessions),
+)  # fmt: skip
 
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(
@@ -70,7 +72,7 @@ else:
 
     def trend_chart():
         series, resolution = analysis.pain_series(checkins, start, end)
-        return charts.pain_trend(series, in_sessions, types, baseline, resolution)
+        return charts.pain_trend_spec(series, in_sessions, types, baseline, resolution)
 
     ui.chart_with_downloads(
         trend_chart,
@@ -89,8 +91,9 @@ if in_sessions.empty:
 else:
     # Keyed on the small weekly table it draws: hashing ten years of sessions cost more than making it.
     minutes = ui.memo(
-        "weekly_minutes", lambda: analysis.weekly_minutes(shown_sessions, start, end), start, end, filter_key
-    )
+        "weekly_minutes", lambda: analysis.weekly_minutes(shown_sessions, start, end), start, end, filter_key,
+        data=(sessions,),
+    )  # fmt: skip
     ui.chart_with_downloads(
         lambda: charts.weekly_minutes_chart(minutes, types), "weekly minutes", start, end, "dl_weekly",
         extra_key=filter_key, inputs=(minutes, types),
@@ -99,7 +102,7 @@ else:
 if not in_checkins.empty:
     cal_start = max(start, end - timedelta(weeks=analysis.CALENDAR_WEEKS) + timedelta(days=1))
     ui.chart_with_downloads(
-        lambda: charts.pain_calendar(analysis.calendar(checkins, shown_sessions, cal_start, end)),
+        lambda: charts.pain_calendar_spec(analysis.calendar(checkins, shown_sessions, cal_start, end)),
         "calendar", cal_start, end, "dl_calendar", extra_key=filter_key,
     )  # fmt: skip
     if cal_start > start:
@@ -108,8 +111,9 @@ if not in_checkins.empty:
 left, right = st.columns(2)
 with left:
     summary = ui.memo(
-        "before_after", lambda: analysis.before_after(shown_sessions, start, end), start, end, filter_key
-    )
+        "before_after", lambda: analysis.before_after(shown_sessions, start, end), start, end, filter_key,
+        data=(sessions,),
+    )  # fmt: skip
     if summary.empty:
         st.info("Record pain just before and after a session to see its immediate effect here.", icon="↕️")
     else:
@@ -118,7 +122,9 @@ with left:
             extra_key=filter_key, inputs=(summary, types),
         )  # fmt: skip
 with right:
-    where = ui.memo("locations", lambda: analysis.location_counts(checkins, start, end), start, end)
+    where = ui.memo(
+        "locations", lambda: analysis.location_counts(checkins, start, end), start, end, data=(checkins,)
+    )
     if where.empty:
         st.info("Add where it hurts in a check-in's details to see it here.", icon="📍")
     else:

@@ -1,6 +1,8 @@
 """Chart values: pure functions returning Altair charts. Pages display them; reports export them.
 
-One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark.
+One colour per exercise type everywhere (``type_color_scale``), tooltips on every mark. The pain
+chart and calendar also come as ready specs (``pain_trend_spec``, ``pain_calendar_spec``: the same
+chart's ``to_dict()``, filled into a layout cached per shape, see ``charts/specs.py``).
 """
 
 from backcare.charts.colors import (
@@ -14,12 +16,11 @@ from backcare.charts.colors import (
 )
 from backcare.charts.experiments import experiment_chart
 from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.pain import pain_calendar, pain_calendar_spec, pain_trend, pain_trend_spec
 from backcare.charts.trends import (
     WEEKDAYS,
     before_after_chart,
     locations_chart,
-    pain_calendar,
-    pain_trend,
     peg_chart,
     week_glance,
     weekly_minutes_chart,
@@ -41,7 +42,9 @@ __all__ = [
     "lag_chart",
     "locations_chart",
     "pain_calendar",
+    "pain_calendar_spec",
     "pain_trend",
+    "pain_trend_spec",
     "peg_chart",
     "type_color",
     "type_color_scale",

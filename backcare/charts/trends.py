@@ -1,4 +1,4 @@
-"""Trend charts for the Today page, the Dashboard and the report."""
+"""Trend charts for the Today page, the Dashboard and the report (the pain chart and calendar: charts/pain.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,6 @@ import pandas as pd
 
 from backcare.charts.colors import (
     FIT_WIDTH,
-    FLARE_COLOR,
-    PAIN_COLOR,
-    TREND_HEIGHT,
     AnyChart,
     type_color_scale,
     type_colour,
@@ -60,124 +57,6 @@ def with_type_names(df: pd.DataFrame, type_names: Mapping[str, str]) -> pd.DataF
     return df.assign(type_name=df["exercise_type"].map(lambda k: type_names.get(k, k)))
 
 
-def pain_trend(
-    daily: pd.DataFrame,
-    sessions: pd.DataFrame,
-    type_names: Mapping[str, str],
-    baseline_mean: float | None = None,
-    resolution: str = "daily",
-    height: int = TREND_HEIGHT,
-) -> AnyChart:
-    """Pain points, rolling mean, flare days, session markers by type and a ±2-point baseline band.
-
-    ``resolution="weekly"`` (long ranges): points are weekly means, the line a 4-week mean, and
-    session markers are left to the weekly-minutes chart.
-    """
-    weekly = resolution == "weekly"
-    point_title, line_title = ("Week's mean", "4-week mean") if weekly else ("Pain", "7-day mean")
-    with_ticks = bool(len(sessions)) and not weekly
-    # Session ticks sit in a strip below pain 0, inside the plot: in pixels (the old ``alt.value``)
-    # they fell outside the chart's box and were cut off in the browser.
-    y_scale = alt.Scale(domain=[TICK_ROW - 0.6, 10] if with_ticks else [0, 10], nice=False)
-    y_axis = alt.Axis(values=list(range(0, 11, 2)))
-    layers: list[alt.Chart] = []
-    if baseline_mean is not None:
-        band = pd.DataFrame(
-            {
-                "low": [max(0.0, baseline_mean - 2)],
-                "high": [min(10.0, baseline_mean + 2)],
-                "mean": [baseline_mean],
-            }
-        )
-        layers.append(
-            alt.Chart(band)
-            .mark_rect(opacity=0.12, color="#2f6f73")
-            .encode(
-                y=alt.Y("low:Q", scale=y_scale),
-                y2="high:Q",
-                tooltip=[alt.Tooltip("mean:Q", title="Baseline mean", format=".1f")],
-            )
-        )
-    x = alt.X(
-        "date:T",
-        title=None,
-        axis=alt.Axis(format="%d %b %Y", labelOverlap=True, labelFlush=True, labelBound=True),
-    )
-    points = (
-        alt.Chart(daily)
-        .mark_circle(size=28, opacity=0.55, color=PAIN_COLOR)
-        .encode(
-            x=x,
-            y=alt.Y("pain:Q", scale=y_scale, title="Pain (0-10)", axis=y_axis),
-            tooltip=[
-                alt.Tooltip("date:T", title="Week of" if weekly else "Day", format="%a %d %b %Y"),
-                alt.Tooltip("pain:Q", title=point_title, format=".1f"),
-                alt.Tooltip("rolling:Q", title=line_title, format=".1f"),
-            ],
-        )
-    )
-    line = (
-        alt.Chart(daily)
-        .mark_line(color="#2f6f73", strokeWidth=2.5)
-        .encode(x=x, y=alt.Y("rolling:Q", scale=y_scale), tooltip=[alt.Tooltip("rolling:Q", format=".1f")])
-    )
-    flares = (
-        alt.Chart(daily)
-        .transform_filter("datum.flare")
-        .mark_point(shape="triangle-up", size=70, filled=True, color=FLARE_COLOR)
-        .encode(
-            x=x,
-            y=alt.Y("pain:Q", scale=y_scale),
-            tooltip=[
-                alt.Tooltip(
-                    "date:T", title="Flare (week of)" if weekly else "Flare day", format="%a %d %b %Y"
-                ),
-                alt.Tooltip("pain:Q", title=point_title, format=".1f"),
-            ],
-        )
-    )
-    layers += [points, line, flares]
-    if with_ticks:
-        marks = with_type_names(sessions[["date", "exercise_type", "duration_min"]], type_names)
-        layers.append(
-            alt.Chart(marks)
-            .mark_tick(orient="vertical", thickness=2, size=12)
-            .encode(
-                x=x,
-                y=alt.datum(TICK_ROW, scale=y_scale),
-                color=type_colour("Exercise (ticks along the bottom)", type_names, marks["type_name"]),
-                tooltip=[
-                    alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
-                    alt.Tooltip("type_name:N", title="Exercise"),
-                    alt.Tooltip("duration_min:Q", title="Minutes"),
-                ],
-            )
-        )
-    title = "Pain over time (weekly averages)" if weekly else "Pain over time"
-    return (
-        alt.layer(*layers)
-        .properties(
-            autosize=FIT_WIDTH,
-            height=height,
-            title=title,
-            description=_trend_description(daily, weekly, len(marks) if with_ticks else 0),
-        )
-        .resolve_scale(y="shared")
-    )
-
-
-def _trend_description(daily: pd.DataFrame, weekly: bool, n_sessions: int) -> str:
-    if daily.empty:
-        return "Pain over time: nothing logged in this range."
-    unit = "weekly averages" if weekly else "days"
-    first, last = pd.Timestamp(daily["date"].min()), pd.Timestamp(daily["date"].max())
-    text = (
-        f"Pain over time, {len(daily)} {unit} from {first:%d %b %Y} to {last:%d %b %Y}: "
-        f"lowest {daily['pain'].min():.1f}, highest {daily['pain'].max():.1f}, mean {daily['pain'].mean():.1f} out of 10."
-    )
-    return text + (f" {n_sessions} exercise sessions marked along the bottom." if n_sessions else "")
-
-
 def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) -> alt.Chart:
     """Stacked bars of weekly minutes by exercise type."""
     df = with_type_names(weekly, type_names)
@@ -215,49 +94,6 @@ def weekly_minutes_chart(weekly: pd.DataFrame, type_names: Mapping[str, str]) ->
                 + "."
             ),
         )
-    )
-
-
-def pain_calendar(days: pd.DataFrame) -> AnyChart:
-    """Calendar heatmap (weeks x weekdays) of daily pain, with exercise days marked by a dot."""
-    days = days.assign(week_label=days["week"].dt.strftime("%d %b"))
-    weeks = days["week_label"].drop_duplicates().tolist()
-    # The week axis is ordinal, so its labels are text made here (a date format on an ordinal axis
-    # is invalid in the browser and stopped the whole chart from drawing).
-    base = alt.Chart(days).encode(
-        x=alt.X(
-            "week_label:O",
-            title="Week starting",
-            sort=weeks,
-            axis=alt.Axis(labelOverlap=True, labelAngle=-45),
-        ),
-        y=alt.Y("weekday:N", sort=WEEKDAYS, title=None),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
-            "pain:Q",
-            title="Pain (0-10)",
-            scale=alt.Scale(domain=[0, 10], scheme="orangered"),
-            legend=alt.Legend(orient="bottom", gradientLength=160),
-        ),
-        tooltip=[
-            alt.Tooltip("date:T", title="Day", format="%a %d %b %Y"),
-            alt.Tooltip("pain:Q", title="Pain"),
-            alt.Tooltip("exercised:N", title="Exercised"),
-        ],
-    )
-    dots = (
-        base.transform_filter("datum.exercised")
-        .mark_circle(size=14, color="#1f2a2e", opacity=0.7)
-        .encode(tooltip=[alt.Tooltip("date:T", title="Exercised on", format="%a %d %b %Y")])
-    )
-    logged = days["pain"].notna()
-    description = (
-        f"Calendar of the {len(weeks)} weeks from {days['date'].min():%d %b %Y} to {days['date'].max():%d %b %Y}: "
-        f"pain logged on {int(logged.sum())} days, exercise on {int(days['exercised'].sum())} days."
-    )
-    return alt.layer(cells, dots).properties(
-        autosize=FIT_WIDTH, height=7 * 22, title="Calendar (dot = exercise day)", description=description
     )
 
 

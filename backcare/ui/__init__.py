@@ -22,6 +22,7 @@ from backcare.ui.access import (
 from backcare.ui.diary import (
     DEMO_KEY,
     NOT_ADVICE,
+    WARM_THREAD,
     active_db_path,
     analysis_inputs,
     answer_dates,
@@ -37,6 +38,7 @@ from backcare.ui.diary import (
     revision,
     sessions,
     type_names,
+    warm_up,
 )
 from backcare.ui.navigation import close_navigation_after_choice
 from backcare.ui.widgets import (
@@ -66,6 +68,7 @@ __all__ = [
     "NOT_ADVICE",
     "RANGE_PRESETS",
     "SESSION_PARAM",
+    "WARM_THREAD",
     "active_db_path",
     "analysis_inputs",
     "answer_dates",
@@ -102,4 +105,5 @@ __all__ = [
     "start_demo",
     "type_names",
     "warm_report_engines",
+    "warm_up",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -120,6 +121,12 @@ def sessions(start: date | None = None, end: date | None = None) -> pd.DataFrame
     return _shared(aggregates.sessions, "sessions", *_key(), start, end)
 
 
+def data_version(frame: pd.DataFrame) -> Any:
+    """What names the rows of a frame ``checkins()`` or ``sessions()`` gave (equal until a write
+    touches them), or None for any other frame."""
+    return aggregates.CACHE.version(frame)
+
+
 def type_names() -> dict[str, str]:
     """Exercise type key -> display name (cached until the next write)."""
     return _copied(store.type_names)
@@ -163,3 +170,36 @@ def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
     """(next-day effect details, same/next/two-days lag profile), computed once per data revision:
     the profile's next-day rows are the details, so the slow regression runs three times, not four."""
     return _insights(*_key())
+
+
+# -- warming up ------------------------------------------------------------------------------------
+
+WARM_THREAD = "backcare-warm-up"
+
+
+def warm_up() -> None:
+    """Once per process and diary, after a page is drawn: in the background, import the analysis
+    (SciPy, statsmodels), load every check-in and session block and make the Insights model, so a
+    first visit of another page finds them ready (ten years: the blocks the Experiments, History
+    and Report pages read, and Insights' inputs and regression; with the imports about 1 s of CPU
+    that first visits no longer wait for)."""
+    _warming(str(active_db_path()))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _warming(path: str) -> threading.Thread:
+    thread = threading.Thread(target=_warm, args=(path,), name=WARM_THREAD, daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm(path: str) -> None:
+    # Whatever fails here fails again when a page asks for the same thing, and is shown there.
+    with contextlib.suppress(Exception):
+        import backcare.analysis  # noqa: F401  SciPy and statsmodels: the first page does not need them
+
+        db = _open_store(path)
+        rev = db.revision()
+        aggregates.checkins(db, path)
+        aggregates.sessions(db, path)
+        _insights(path, rev)

@@ -24,6 +24,7 @@ from backcare.ui.diary import (
     _open_store,
     active_db_path,
     checkins,
+    data_version,
     get_store,
     in_demo,
     own_db_path,
@@ -173,9 +174,16 @@ def _memo(key: tuple[Any, ...], _build: Callable[[], Any]) -> Any:
     return _build()
 
 
-def memo(name: str, build: Callable[[], T], *key: Any) -> T:
-    """Compute ``build()`` once per (name, database, data revision, key); any write invalidates it."""
-    result: T = _memo((name, str(active_db_path()), revision(), *key), build)
+def memo(name: str, build: Callable[[], T], *key: Any, data: tuple[Any, ...] = ()) -> T:
+    """Compute ``build()`` once per (name, database, data revision, key); any write invalidates it.
+
+    ``data``: the loaded frames (``checkins()`` / ``sessions()``) that ``build`` reads, besides
+    ``key``. When given, the result is kept until those frames' rows change instead of until any
+    write: a check-in does not redo what is computed from sessions alone."""
+    versions = tuple(data_version(frame) for frame in data)
+    known = bool(data) and None not in versions
+    source = ("rows", *versions) if known else ("revision", revision())  # tagged: the numbers never mix
+    result: T = _memo((name, str(active_db_path()), source, *key), build)
     return result
 
 
@@ -225,20 +233,20 @@ def chart_with_downloads(
 def running_experiment(today: date | None = None) -> Any:
     """The running experiment with any stop rule that fired (runs.RunningExperiment), or
     None; reads only (a pause is the person's click). The diary is loaded only when one runs."""
+    if attempt(lambda: store.running_experiment(get_store())) is None:
+        return None  # before importing the experiments' statistics (SciPy): most runs stop here
     from backcare.experiments import runs
 
-    if attempt(lambda: store.running_experiment(get_store())) is None:
-        return None
     return attempt(lambda: runs.load_running(get_store(), today, checkins=checkins(), sessions=sessions()))
 
 
 def experiment_banner() -> None:
     """On Today and Dashboard: where the running experiment stands, or why it is paused."""
-    from backcare.experiments import runs
-
     running = running_experiment()
     if running is None:
         return
+    from backcare.experiments import runs
+
     if running.pending_stop:  # rendering never writes: the pause is the person's click
         st.error(f"**Your experiment should pause.** {md(running.pending_stop)}", icon="⏸️")
         if st.button("Pause the experiment", key="banner_pause_experiment"):
