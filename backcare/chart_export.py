@@ -64,9 +64,11 @@ def warm_up() -> None:
 class PngDrawer(Protocol):
     """Something that draws named Vega-Lite specs to PNG: ``draw`` hands them over, ``pngs`` waits."""
 
-    def draw(self, specs: dict[str, str]) -> None: ...
+    def draw(self, specs: dict[str, str]) -> None:
+        """Hand over Vega-Lite JSON specs by name (returns at once)."""
 
-    def pngs(self) -> dict[str, bytes]: ...
+    def pngs(self) -> dict[str, bytes]:
+        """The PNG bytes of the specs, by name (waits for them)."""
 
 
 class PngHere:

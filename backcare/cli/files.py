@@ -106,7 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         start = start or end - timedelta(days=89)
         sections = frozenset(args.section) if args.section else frozenset(SECTIONS)
         with open_store(args) as store:
-            inputs = report_inputs(store)
+            inputs = report_inputs(store, start=start, end=end)
         content = build_content(inputs, ReportOptions(start, end, args.name or "", sections))
         write_file(out, render_pdf(content, inputs.checkins, inputs.sessions, drawer=drawer))
     print(f"Wrote {out}: report for {start} to {end}.")
