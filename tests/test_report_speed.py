@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from backcare import chart_export, demo, ui
 from backcare.reports import ReportOptions, build_content, render_pdf, report_inputs
 from backcare.store import Store
+from tests.cli_helpers import run
 from tests.conftest import APP
 
 SPEC = json.dumps(
@@ -77,3 +78,17 @@ def test_the_report_page_starts_no_thread(db_path):
     assert not at.exception, at.exception
     assert at.text_input(key="report_name").label == "Your name on the report (optional)"
     assert not [name for name in set(started) if name.startswith("backcare")]
+
+
+def test_the_report_command_as_a_process_ends_with_its_output_and_file_complete(db_path, tmp_path):
+    """`backcare report` ends its process at once after success (cli.main): its line is printed, the
+    PDF is whole, and a failure still goes through the ordinary exit (exit code 2, one line)."""
+    with Store(db_path) as store:
+        demo.write_demo(store, 60, 5)
+    out = tmp_path / "report.pdf"
+    done = run(db_path, "report", "--out", str(out), "--from", str(date.today() - timedelta(days=29)))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"Wrote {out}: report for") and done.stderr == ""
+    assert out.read_bytes()[:4] == b"%PDF" and out.read_bytes().rstrip().endswith(b"%%EOF")
+    refused = run(db_path, "report", "--out", str(tmp_path / "no-such-folder" / "r.pdf"))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1

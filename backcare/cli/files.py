@@ -144,6 +144,7 @@ def register(sub: Any) -> None:
     p.add_argument("--name", help="FHIR only: your name for the Patient resource (optional)")
 
     p = add_command(sub, "report", cmd_report, "Write the doctor report as a PDF.")
+    p.set_defaults(end_at_once=True)  # see cli.main
     p.add_argument("--out", required=True, help="PDF file to write")
     p.add_argument("--from", dest="from_date", help="first day, YYYY-MM-DD (default: 90 days before --to)")
     p.add_argument("--to", dest="to_date", help="last day, YYYY-MM-DD (default: today)")
