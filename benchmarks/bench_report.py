@@ -151,7 +151,9 @@ def cli(db: Path, days: int, out: Path, root: Path = ROOT) -> tuple[float, float
     env = {**os.environ, "PYTHONPATH": str(root)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     wall = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", MAIN_CPU, *args], check=True, capture_output=True, env=env)
+    done = subprocess.run(  # run from the checkout: `python -c` puts the current folder first on sys.path
+        [sys.executable, "-c", MAIN_CPU, *args], check=True, capture_output=True, env=env, cwd=root
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     main_cpu = float(done.stderr.decode().rsplit("main-cpu", 1)[1])
