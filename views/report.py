@@ -18,7 +18,6 @@ st.caption(
     "A clear PDF of your diary: a one-page summary a clinician can read in a minute, then the details you "
     "choose. It is made on this computer; nothing is sent anywhere."
 )
-ui.warm_report_engines()
 first = first_checkin_date(ui.get_store())
 if first is None:
     st.info(
@@ -81,3 +80,4 @@ st.caption(
     "The report says what your diary shows. Associations are not causes, and it is not a diagnosis: "
     "your doctor or physiotherapist will put it in context."
 )
+ui.warm_report_engines()  # last, once per process: the page is already drawn while the engines start

@@ -51,6 +51,9 @@ class ReportInputs:
     red_flags: list[dict[str, Any]]
     experiments: list[tuple[ExperimentPlan, ExperimentResult, str]] = field(default_factory=list)
     symptoms: pd.DataFrame | None = None  # other apps' symptom records (date, time, symptom, value, scale)
+    diary_span: tuple[date, date] | None = (
+        None  # the whole diary's first and last check-in (default: of checkins)
+    )
 
 
 @dataclass
@@ -309,9 +312,12 @@ def build_content(inputs: ReportInputs, options: ReportOptions) -> ReportContent
         if len(sessions) and "duration_quality" in sessions
         else 0,
         glance=_at_a_glance(checkins, peg),
-        diary_span=(inputs.checkins["date"].min().date(), inputs.checkins["date"].max().date())
-        if len(inputs.checkins)
-        else None,
+        diary_span=inputs.diary_span
+        or (
+            (inputs.checkins["date"].min().date(), inputs.checkins["date"].max().date())
+            if len(inputs.checkins)
+            else None
+        ),
     )
 
 

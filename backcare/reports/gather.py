@@ -12,6 +12,7 @@ from backcare.reports.content import ReportInputs
 from backcare.safety import labels
 from backcare.store import (
     Store,
+    checkin_span,
     checkins_frame,
     experiments_frame,
     peg_frame,
@@ -28,7 +29,8 @@ def report_inputs(
     """Frames and lists for build_content: check-ins, sessions, PEG, red flags, finished experiments.
 
     With ``start``/``end`` only the check-ins and sessions of that range are read (a report covers
-    one range); each finished experiment's result is computed from the days of its own plan."""
+    one range), and the whole diary's first and last check-in dates besides; each finished
+    experiment's result is computed from the days of its own plan."""
     checkins, sessions = checkins_frame(store, start, end), sessions_frame(store, start, end)
     flags = [
         {**row, "answers": labels(json.loads(row["answers"]))}
@@ -48,4 +50,5 @@ def report_inputs(
         cast(list[dict[str, Any]], flags),
         experiments,
         symptom_records_frame(store),
+        checkin_span(store),
     )

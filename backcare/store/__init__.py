@@ -17,6 +17,7 @@ from backcare.store.catalogue import (
 )
 from backcare.store.checkins import (
     checkin_rows,
+    checkin_span,
     checkins_frame,
     count_entries,
     count_own_entries,
@@ -83,6 +84,7 @@ __all__ = [
     "check_backup_file",
     "checkin_block_summaries",
     "checkin_rows",
+    "checkin_span",
     "checkins_frame",
     "count_entries",
     "count_own_entries",

@@ -131,6 +131,14 @@ def first_checkin_date(store: Store) -> date | None:
     return None if value is None else date.fromisoformat(value)
 
 
+def checkin_span(store: Store) -> tuple[date, date] | None:
+    """Dates of the earliest and latest check-ins, or None when there is none (index look-ups)."""
+    row = store.rows("SELECT min(date) AS first, max(date) AS last FROM checkins")[0]
+    return (
+        None if row["first"] is None else (date.fromisoformat(row["first"]), date.fromisoformat(row["last"]))
+    )
+
+
 def last_pain(store: Store, before: date | None = None) -> int | None:
     """The most recent pain score on or before a date (default: any)."""
     value = store.value(

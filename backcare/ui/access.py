@@ -153,9 +153,12 @@ def _serve_downloads_once() -> None:
 
 @st.cache_resource(show_spinner=False)
 def warm_report_engines() -> None:
-    """Once per process, in the background: start the chart and PDF engines before the first download."""
-    import threading
+    """Once per process: start the chart engine and WeasyPrint (about 1 s), so the first PDF is quick.
 
+    It runs in the Report page's own script run, after the page is drawn, never in a thread: vl-convert
+    holds the GIL while its engine starts, so a thread saved no time, and an import in a thread (its
+    dlopen holds the GIL) could deadlock with threadpoolctl < 3.8's library scan (dl_iterate_phdr with
+    a Python callback) run by the page's analysis at the same moment."""
     from backcare.reports.pdf import warm_up
 
-    threading.Thread(target=warm_up, name="backcare-warm-up", daemon=True).start()
+    warm_up()
