@@ -29,9 +29,10 @@ estimated = details[details["verdict"] != "not enough data"]
 if estimated.empty:
     st.info("Not enough varied data yet. Keep logging, or try an Experiment for a fairer answer.", icon="⏳")
 else:
+    drawn = charts.chart_data(estimated)
     ui.chart_with_downloads(
-        lambda: charts.forest_plot(estimated, types), "associations", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_forest", inputs=(estimated, types),
+        lambda: charts.forest_plot(drawn, types), "associations", checkins["date"].min().date(),
+        checkins["date"].max().date(), "dl_forest", inputs=(drawn, types),
     )  # fmt: skip
     st.caption("Dot: best estimate. Line: 95% range. Shaded: ±1 point, smaller than most people notice.")
 
@@ -67,9 +68,10 @@ else:
 
 st.subheader("Same day, next day, two days later")
 if profile["estimate"].notna().any():
+    lags = charts.chart_data(profile)
     ui.chart_with_downloads(
-        lambda: charts.lag_chart(profile, types), "lag profile", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_lags", inputs=(profile, types),
+        lambda: charts.lag_chart(lags, types), "lag profile", checkins["date"].min().date(),
+        checkins["date"].max().date(), "dl_lags", inputs=(lags, types),
     )  # fmt: skip
     st.caption(
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "

@@ -13,7 +13,7 @@ from backcare.charts.colors import (
     type_color_scale,
 )
 from backcare.charts.experiments import experiment_chart
-from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.insights import chart_data, dose_chart, forest_plot, immediate_chart, lag_chart
 from backcare.charts.trends import (
     WEEKDAYS,
     before_after_chart,
@@ -34,6 +34,7 @@ __all__ = [
     "WEEKDAYS",
     "AnyChart",
     "before_after_chart",
+    "chart_data",
     "dose_chart",
     "experiment_chart",
     "forest_plot",

@@ -14,6 +14,18 @@ MEANINGFUL_BAND = 1.0
 ROW = 36  # px per type in the row charts (a fixed height: a "step" height cannot fit the page width)
 
 
+SHOWN_DECIMALS = 2  # the tooltips' precision ("+.2f"); the text alternative shows one decimal
+_CHART_COLUMNS = ["exercise_type", "lag", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without"]
+
+
+def chart_data(results: pd.DataFrame) -> pd.DataFrame:
+    """What the forest plot and the lag chart draw from effect details or a lag profile: only the
+    columns they use, estimates at the precision they show. Their specs are cached by this frame's
+    content, so a save that moves the estimates by less than that reuses the chart."""
+    kept = results[[c for c in _CHART_COLUMNS if c in results.columns]]
+    return kept.round({"estimate": SHOWN_DECIMALS, "ci_low": SHOWN_DECIMALS, "ci_high": SHOWN_DECIMALS})
+
+
 def _band(low: float, high: float) -> alt.Chart:
     return (
         alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
