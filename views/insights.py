@@ -81,8 +81,8 @@ else:
     st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
 
 st.subheader("More or less exercise in a week")
-DOSE_WEEKS = 104  # the last two years: older weeks say little about the person today
-weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions).tail(DOSE_WEEKS))
+DOSE_WEEKS = 104  # the last two years of calendar weeks: older weeks say little about the person today
+weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions, weeks=DOSE_WEEKS))
 if len(weeks) < 6:
     st.info("This view appears once at least six weeks have four or more logged days.", icon="📆")
 else:
