@@ -348,10 +348,10 @@ def dose_table(
     pain_weeks = week_start(diary_days(checkins["date"]))
     if weeks is not None:
         first = pain_weeks.max() - pd.Timedelta(weeks=weeks - 1)
-        recent = (pain_weeks >= first).to_numpy()
+        recent = np.asarray(pain_weeks >= first)
         checkins, pain_weeks = checkins[recent], pain_weeks[recent]
         if not sessions.empty:
-            sessions = sessions[(week_start(diary_days(sessions["date"])) >= first).to_numpy()]
+            sessions = sessions[np.asarray(week_start(diary_days(sessions["date"])) >= first)]
     pain = (
         pd.DataFrame({"week": pain_weeks, "pain": pd.to_numeric(checkins["pain"], errors="coerce")})
         .dropna()
