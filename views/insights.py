@@ -119,7 +119,7 @@ The 95% range accounts for pain being similar from one day to the next. We check
 simulated diaries with a known truth, in 15 conditions real diaries meet (noisy ratings
 over three years, ratings after sessions, flares, unlogged bad days, short diaries...): with an
 exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 1 and
-7, depending on the condition). A real 1-point difference from exercising 3 times a week is found
+6, depending on the condition). A real 1-point difference from exercising 3 times a week is found
 within 90 days in about 85 in 100 people; longer diaries find it more often.
 
 backcare says **not enough data** when there are fewer than {thresholds.min_rows} pairs of logged
