@@ -55,6 +55,7 @@ SCENARIOS: list[tuple[str, dict, int]] = [
     ("Heavy-tailed shocks (t, 3 df) and flares", {"shock_df": 3.0, "flares_per_year": 8.0}, 1),
     ("Short diaries (35-60 days)", {"days": "short"}, 1),
     ("Yoga and pilates always together; strength rare (1 in 2 weeks)", {"together": ("yoga", "pilates"), "rates": {**DEFAULT_RATES, "strength": 1 / 14}}, 1),
+    ("Rating noise sd 0.7, 90-365 days", {"rating_noise": 0.7}, 1),
 ]  # fmt: skip
 
 

@@ -116,7 +116,7 @@ the next (the pattern of rating pain after the session), the next-day answer is 
 the times are recorded.
 
 The 95% range accounts for pain being similar from one day to the next. We checked the method on
-simulated diaries with a known truth, in 15 conditions real diaries meet (noisy ratings
+simulated diaries with a known truth, in 16 conditions real diaries meet (noisy ratings
 over three years, ratings after sessions, flares, unlogged bad days, short diaries...): with an
 exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 1 and
 6, depending on the condition). A real 1-point difference from exercising 3 times a week is found
