@@ -3,7 +3,9 @@
 For each scenario (tests/simulated_people.py) it prints, with Monte Carlo standard errors:
 false verdicts (share of do-nothing person-types called "lower" or "higher pain"; target <= 5%),
 coverage of the 95% interval over the estimated person-types (target >= 94%), power (share of
-person-types with a real effect called in the right direction), refusals (no verdict), next to
+person-types with a real effect called in the right direction), refusals (no verdict), and where
+false verdicts come from: the mean error of the estimates (bias) and the spread of the errors over
+the standard error the interval implies (1.00: the interval's width is right), next to
 the naive with/without comparison and a regression with AR(1) errors fitted by maximum likelihood
 (statsmodels SARIMAX, order (1, 0, 0) with the regressors as exog; unlogged days are missing
 values the Kalman filter skips) measured on the same people in the same run. Then the time for effects plus the lag
@@ -53,6 +55,7 @@ SCENARIOS: list[tuple[str, dict, int]] = [
     ("Heavy-tailed shocks (t, 3 df) and flares", {"shock_df": 3.0, "flares_per_year": 8.0}, 1),
     ("Short diaries (35-60 days)", {"days": "short"}, 1),
     ("Yoga and pilates always together; strength rare (1 in 2 weeks)", {"together": ("yoga", "pilates"), "rates": {**DEFAULT_RATES, "strength": 1 / 14}}, 1),
+    ("Rating noise sd 0.7, 90-365 days", {"rating_noise": 0.7}, 1),
 ]  # fmt: skip
 
 
@@ -92,11 +95,22 @@ def reference(checkins: pd.DataFrame, sessions: pd.DataFrame, types: list[str], 
     return {key: tuple(ci.loc[f"x{i}"]) for i, key in enumerate(types) if f"x{i}" in ci.index}
 
 
-def rate(hits: int, total: int) -> str:
-    if total == 0:
+def mean_and_error(values: pd.Series, person: pd.Series) -> tuple[float, float]:
+    """Mean of ``values`` and its Monte Carlo standard error, clustered by person: one person's types
+    share a diary, so their results are not independent (an unusual diary can give several false
+    verdicts at once); with one value per person this is the usual binomial error."""
+    values = values.astype(float)
+    mean = float(values.mean())
+    sums = (values - mean).groupby(person.loc[values.index]).sum()
+    groups = len(sums)
+    return mean, math.sqrt(float((sums**2).sum()) * groups / max(groups - 1, 1)) / len(values)
+
+
+def rate(flags: pd.Series, person: pd.Series) -> str:
+    if len(flags) == 0:
         return "   -           "
-    p = hits / total
-    return f"{p:6.1%} ± {math.sqrt(p * (1 - p) / total):4.1%}"
+    p, error = mean_and_error(flags, person)
+    return f"{p:6.1%} ± {error:4.1%}"
 
 
 def run(name: str, overrides: dict, lag: int, people: int, seed: int, ref_people: int) -> dict[str, str]:
@@ -117,7 +131,8 @@ def run(name: str, overrides: dict, lag: int, people: int, seed: int, ref_people
             low, high = ref.get(key, (math.nan, math.nan))
             rows.append(
                 {
-                    "truth": truth, "verdict": row["verdict"], "low": row["ci_low"], "high": row["ci_high"],
+                    "person": i, "truth": truth, "verdict": row["verdict"], "low": row["ci_low"],
+                    "high": row["ci_high"], "estimate": row["estimate"],
                     "naive": naive_verdict(checkins, sessions, key, lag), "ref_low": low, "ref_high": high,
                 }
             )  # fmt: skip
@@ -125,6 +140,8 @@ def run(name: str, overrides: dict, lag: int, people: int, seed: int, ref_people
     null, real = d[d["truth"] == 0], d[d["truth"] != 0]
     said = d["verdict"].isin(["lower pain", "higher pain"])
     est = d[d["low"].notna()]
+    error = est["estimate"] - est["truth"]
+    z = error / ((est["high"] - est["low"]) / (2 * 1.96))  # the interval's implied standard error
     right = ((real["truth"] < 0) & (real["verdict"] == "lower pain")) | (
         (real["truth"] > 0) & (real["verdict"] == "higher pain")
     )
@@ -132,18 +149,22 @@ def run(name: str, overrides: dict, lag: int, people: int, seed: int, ref_people
     ref_said = (ref["ref_high"] < 0) | (ref["ref_low"] > 0)
     ref_null = ref["truth"] == 0
     ref_right = ((ref["truth"] < 0) & (ref["ref_high"] < 0)) | ((ref["truth"] > 0) & (ref["ref_low"] > 0))
+    who = d["person"]
+    bias, bias_error = mean_and_error(error, who) if len(est) > 1 else (math.nan, math.nan)
     return {
         "scenario": name,
-        "false verdicts": rate(int(said[null.index].sum()), len(null)),
-        "coverage": rate(int(((est["low"] <= est["truth"]) & (est["truth"] <= est["high"])).sum()), len(est)),
-        "power": rate(int(right.sum()), len(real)),
-        "refusals": rate(int((d["verdict"] == "not enough data").sum()), len(d)),
-        "naive false": rate(int(null["naive"].sum()), len(null)),
-        "AR(1) ref. false": rate(int((ref_said & ref_null).sum()), int(ref_null.sum())),
+        "false verdicts": rate(said[null.index], who),
+        "coverage": rate((est["low"] <= est["truth"]) & (est["truth"] <= est["high"]), who),
+        "power": rate(right, who),
+        "refusals": rate(d["verdict"] == "not enough data", who),
+        "bias": f"{bias:+.3f} ± {bias_error:.3f}" if len(est) > 1 else "-",
+        "spread/SE": f"{z.std():.2f} ± {z.std() / math.sqrt(2 * len(z)):.2f}" if len(est) > 1 else "-",
+        "naive false": rate(null["naive"], who),
+        "AR(1) ref. false": rate(ref_said[ref_null], who),
         "AR(1) ref. coverage": rate(
-            int(((ref["ref_low"] <= ref["truth"]) & (ref["truth"] <= ref["ref_high"])).sum()), len(ref)
+            (ref["ref_low"] <= ref["truth"]) & (ref["truth"] <= ref["ref_high"]), who
         ),
-        "AR(1) ref. power": rate(int((ref_right & ~ref_null).sum()), int((~ref_null).sum())),
+        "AR(1) ref. power": rate(ref_right[~ref_null], who),
     }
 
 
@@ -188,7 +209,7 @@ def main() -> int:
     ref_people = next((int(a[4:]) for a in sys.argv[2:] if a.startswith("ref=")), people)
     print(
         f"{people} simulated people per scenario (the AR(1) reference on the first {min(ref_people, people)}); "
-        "rates with Monte Carlo standard errors\n"
+        "rates and bias with Monte Carlo standard errors clustered by person\n"
     )
     table = []
     for seed, (name, over, lag) in enumerate(SCENARIOS, start=1):

@@ -113,6 +113,18 @@ def test_dose_table_weeks():
     assert {"min_yoga", "min_walking"} <= set(weeks.columns)
 
 
+def test_dose_table_of_the_last_weeks_is_the_full_tables_last_calendar_weeks():
+    checkins, sessions = person_data(days=200)
+    full = dose_table(checkins, sessions)
+    recent = dose_table(checkins, sessions, weeks=8)
+    last = pd.Timestamp(checkins["date"].max()).normalize()
+    last_monday = last - pd.Timedelta(days=last.day_of_week)
+    expected = full[full["week"] > last_monday - pd.Timedelta(weeks=8)].reset_index(drop=True)
+    assert 0 < len(recent) <= 8 and len(recent) < len(full)
+    pd.testing.assert_frame_equal(recent, expected[recent.columns], check_dtype=False)
+    assert dose_table(checkins, sessions.iloc[:0], weeks=8)["minutes"].eq(0).all()
+
+
 def test_multiplicity_note_appears_with_several_types():
     checkins, sessions = person_data(days=250)
     assert "by chance" in insights_text.multiplicity_note(effect_details(checkins, sessions))

@@ -236,3 +236,14 @@ def test_one_blas_thread_never_deadlocks_with_an_import_in_another_thread():
     assert done.returncode == 0, done.stderr
     modules, scans = map(int, done.stdout.split())
     assert modules > 50 and scans > 0
+
+
+def test_rating_and_session_times_are_read_as_hh_mm_and_anything_else_is_no_time():
+    from backcare.analysis.diary import _minutes
+
+    texts = ["08:00", " 7:05 ", "20:30", "23:59", "07:30:15", "24:00", "12:60", "7:5", ":30", "x", "", "٣:00"]
+    values = pd.Series([*texts, None, np.nan, pd.NA] * 2, dtype=object)
+    expected = [480, 425, 1230, 1439, 450] + [np.nan] * 10
+    np.testing.assert_array_equal(_minutes(values).to_numpy(), expected * 2)
+    assert _minutes(values.astype("string")).tolist()[:5] == expected[:5]
+    assert _minutes(pd.Series([], dtype=object)).empty

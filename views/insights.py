@@ -29,9 +29,10 @@ estimated = details[details["verdict"] != "not enough data"]
 if estimated.empty:
     st.info("Not enough varied data yet. Keep logging, or try an Experiment for a fairer answer.", icon="⏳")
 else:
+    drawn = charts.chart_data(estimated)
     ui.chart_with_downloads(
-        lambda: charts.forest_plot(estimated, types), "associations", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_forest", inputs=(estimated, types),
+        lambda: charts.forest_plot(drawn, types), "associations", checkins["date"].min().date(),
+        checkins["date"].max().date(), "dl_forest", inputs=(drawn, types),
     )  # fmt: skip
     st.caption("Dot: best estimate. Line: 95% range. Shaded: ±1 point, smaller than most people notice.")
 
@@ -67,9 +68,10 @@ else:
 
 st.subheader("Same day, next day, two days later")
 if profile["estimate"].notna().any():
+    lags = charts.chart_data(profile)
     ui.chart_with_downloads(
-        lambda: charts.lag_chart(profile, types), "lag profile", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_lags", inputs=(profile, types),
+        lambda: charts.lag_chart(lags, types), "lag profile", checkins["date"].min().date(),
+        checkins["date"].max().date(), "dl_lags", inputs=(lags, types),
     )  # fmt: skip
     st.caption(
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "
@@ -79,8 +81,8 @@ else:
     st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
 
 st.subheader("More or less exercise in a week")
-DOSE_WEEKS = 104  # the last two years: older weeks say little about the person today
-weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions).tail(DOSE_WEEKS))
+DOSE_WEEKS = 104  # the last two years of calendar weeks: older weeks say little about the person today
+weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions, weeks=DOSE_WEEKS))
 if len(weeks) < 6:
     st.info("This view appears once at least six weeks have four or more logged days.", icon="📆")
 else:
@@ -114,10 +116,10 @@ the next (the pattern of rating pain after the session), the next-day answer is 
 the times are recorded.
 
 The 95% range accounts for pain being similar from one day to the next. We checked the method on
-simulated diaries with a known truth, in 15 conditions real diaries meet (noisy ratings
+simulated diaries with a known truth, in 16 conditions real diaries meet (noisy ratings
 over three years, ratings after sessions, flares, unlogged bad days, short diaries...): with an
 exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 1 and
-7, depending on the condition). A real 1-point difference from exercising 3 times a week is found
+6, depending on the condition). A real 1-point difference from exercising 3 times a week is found
 within 90 days in about 85 in 100 people; longer diaries find it more often.
 
 backcare says **not enough data** when there are fewer than {thresholds.min_rows} pairs of logged

@@ -39,11 +39,21 @@ class Diary:
 
 
 def _minutes(values: pd.Series) -> pd.Series:
-    """'HH:MM' -> minutes after midnight (NaN when missing or unreadable)."""
-    text = values.astype("string").str.strip()
-    parts = text.str.extract(r"^(\d{1,2}):(\d{2})")
-    minutes = pd.to_numeric(parts[0], errors="coerce") * 60 + pd.to_numeric(parts[1], errors="coerce")
-    return minutes.where(minutes < 24 * 60).astype(float)
+    """'HH:MM' -> minutes after midnight (NaN when missing or unreadable). Each distinct text is
+    read once: a diary holds a few hundred distinct times at most, however long it is."""
+    codes, texts = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)
+    parsed = np.array([_one_time(str(text).strip()) for text in texts] + [np.nan])
+    return pd.Series(parsed[codes], index=values.index, dtype=float)  # code -1 (missing) -> NaN
+
+
+def _one_time(text: str) -> float:
+    hours, _, rest = text.partition(":")
+    minutes = rest[:2]
+    digits = hours + minutes
+    if not (digits.isascii() and digits.isdigit() and 0 < len(hours) <= 2 and len(minutes) == 2):
+        return np.nan
+    value = int(hours) * 60 + int(minutes)
+    return float(value) if value < 24 * 60 and int(minutes) < 60 else np.nan
 
 
 def _types(sessions: pd.DataFrame) -> list[str]:

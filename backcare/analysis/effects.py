@@ -337,18 +337,23 @@ def immediate_effects(sessions: pd.DataFrame, *, min_sessions: int = 3) -> pd.Da
     return pd.DataFrame(rows, columns=columns)
 
 
-def dose_table(checkins: pd.DataFrame, sessions: pd.DataFrame, *, min_logged_days: int = 4) -> pd.DataFrame:
+def dose_table(
+    checkins: pd.DataFrame, sessions: pd.DataFrame, *, min_logged_days: int = 4, weeks: int | None = None
+) -> pd.DataFrame:
     """Per week (Monday start) with at least ``min_logged_days`` check-ins: mean pain and total
-    exercise minutes (also per type as ``min_<type>`` columns)."""
+    exercise minutes (also per type as ``min_<type>`` columns). With ``weeks``, only the last that
+    many calendar weeks up to the last check-in (older rows are not read)."""
     if checkins.empty:
         return pd.DataFrame(columns=["week", "mean_pain", "logged_days", "minutes"])
+    pain_weeks = week_start(diary_days(checkins["date"]))
+    if weeks is not None:
+        first = pain_weeks.max() - pd.Timedelta(weeks=weeks - 1)
+        recent = np.asarray(pain_weeks >= first)
+        checkins, pain_weeks = checkins[recent], pain_weeks[recent]
+        if not sessions.empty:
+            sessions = sessions[np.asarray(week_start(diary_days(sessions["date"])) >= first)]
     pain = (
-        pd.DataFrame(
-            {
-                "week": week_start(diary_days(checkins["date"])),
-                "pain": pd.to_numeric(checkins["pain"], errors="coerce"),
-            }
-        )
+        pd.DataFrame({"week": pain_weeks, "pain": pd.to_numeric(checkins["pain"], errors="coerce")})
         .dropna()
         .groupby("week")["pain"]
         .agg(mean_pain="mean", logged_days="size")

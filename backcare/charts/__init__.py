@@ -15,7 +15,7 @@ from backcare.charts.colors import (
     type_color_scale,
 )
 from backcare.charts.experiments import experiment_chart
-from backcare.charts.insights import dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.insights import chart_data, dose_chart, forest_plot, immediate_chart, lag_chart
 from backcare.charts.pain import pain_calendar, pain_calendar_spec, pain_trend, pain_trend_spec
 from backcare.charts.trends import (
     WEEKDAYS,
@@ -35,6 +35,7 @@ __all__ = [
     "WEEKDAYS",
     "AnyChart",
     "before_after_chart",
+    "chart_data",
     "dose_chart",
     "experiment_chart",
     "forest_plot",

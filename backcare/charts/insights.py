@@ -14,6 +14,18 @@ MEANINGFUL_BAND = 1.0
 ROW = 36  # px per type in the row charts (a fixed height: a "step" height cannot fit the page width)
 
 
+SHOWN_DECIMALS = 1  # as the words on the page, the text alternative and the tooltips
+_CHART_COLUMNS = ["exercise_type", "lag", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without"]
+
+
+def chart_data(results: pd.DataFrame) -> pd.DataFrame:
+    """What the forest plot and the lag chart draw from effect details or a lag profile: only the
+    columns they use, estimates at the precision the page states them (one decimal). Their specs are
+    cached by this frame's content, so a save that moves no estimate by that much reuses the chart."""
+    kept = results[[c for c in _CHART_COLUMNS if c in results.columns]]
+    return kept.round({"estimate": SHOWN_DECIMALS, "ci_low": SHOWN_DECIMALS, "ci_high": SHOWN_DECIMALS})
+
+
 def _band(low: float, high: float) -> alt.Chart:
     return (
         alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
@@ -30,9 +42,9 @@ def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChar
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
-        alt.Tooltip("estimate:Q", title="Difference", format="+.2f"),
-        alt.Tooltip("ci_low:Q", title="95% range from", format="+.2f"),
-        alt.Tooltip("ci_high:Q", title="95% range to", format="+.2f"),
+        alt.Tooltip("estimate:Q", title="Difference", format="+.1f"),
+        alt.Tooltip("ci_low:Q", title="95% range from", format="+.1f"),
+        alt.Tooltip("ci_high:Q", title="95% range to", format="+.1f"),
         alt.Tooltip("n_days_with:Q", title="Days with it"),
         alt.Tooltip("n_days_without:Q", title="Days without exercise"),
     ]
@@ -73,9 +85,9 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
         alt.Tooltip("when:N", title="When"),
-        alt.Tooltip("estimate:Q", title="Difference", format="+.2f"),
-        alt.Tooltip("ci_low:Q", title="95% from", format="+.2f"),
-        alt.Tooltip("ci_high:Q", title="95% to", format="+.2f"),
+        alt.Tooltip("estimate:Q", title="Difference", format="+.1f"),
+        alt.Tooltip("ci_low:Q", title="95% from", format="+.1f"),
+        alt.Tooltip("ci_high:Q", title="95% to", format="+.1f"),
     ]
     bars = (
         alt.Chart(df)
