@@ -163,7 +163,9 @@ def test_public_functions_have_docstrings_and_type_hints():
         top = [*tree.body, *(n for c in tree.body if isinstance(c, ast.ClassDef) for n in c.body)]
         for node in top:
             if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                overload = any(getattr(d, "id", getattr(d, "attr", "")) == "overload" for d in node.decorator_list)
+                overload = any(
+                    getattr(d, "id", getattr(d, "attr", "")) == "overload" for d in node.decorator_list
+                )
                 if ast.get_docstring(node) is None and not node.name.startswith("cmd_") and not overload:
                     missing.append(f"{path.name}:{node.name} docstring")
                 if node.returns is None and node.name != "__init__":

@@ -88,3 +88,30 @@ def test_a_backup_of_a_diary_someone_ran_analyze_on_restores(tmp_path):
         save_checkin(store, checkin_from_input(date=date(2026, 2, 1), pain=7))
         restore_from(store, source, name="analysed.db")
         assert len(_pains(store.path)) > 20 and (date(2026, 2, 1).isoformat(), 7) not in _pains(store.path)
+
+
+@pytest.mark.parametrize(
+    ("stored", "restores"),
+    [("CAST(tbl_name AS BLOB)", True), ("X'70656700ff'", False)],
+    ids=["same-text", "undecodable"],
+)
+def test_a_backup_whose_schema_holds_a_blob_is_restored_whole_or_refused_by_name(tmp_path, stored, restores):
+    # Found by the restore fuzz test: a damaged schema row read back as bytes, not text, and the check
+    # failed with a TypeError instead of restoring the diary or saying the file cannot be restored.
+    source = tmp_path / "damaged.db"
+    with Store(source) as other:
+        demo.write_demo(other, 20, 1)
+    conn = sqlite3.connect(source)
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(f"UPDATE sqlite_master SET tbl_name = {stored} WHERE name = 'peg'")
+    conn.commit()
+    conn.close()
+    with Store(tmp_path / "diary.db") as store:
+        save_checkin(store, checkin_from_input(date=date(2026, 2, 1), pain=7))
+        if restores:
+            restore_from(store, source, name="damaged.db")
+            assert len(_pains(store.path)) > 10
+        else:
+            with pytest.raises(StoreError, match=r"damaged\.db"):
+                restore_from(store, source, name="damaged.db")
+            assert _pains(store.path) == [("2026-02-01", 7)]

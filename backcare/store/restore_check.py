@@ -109,8 +109,10 @@ def _objects(conn: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, str]]
     # SQLite's own statistics (ANALYZE, PRAGMA optimize, a database browser's "Optimize") only guide
     # its query planner; a diary they were made on is still the diary. Names starting "sqlite_" are
     # reserved, so no one can make a table of their own under these.
+    # A damaged file may hold a blob where the schema has text: read every value as text.
     rows = conn.execute(
-        "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE NOT (type = 'table' AND name GLOB 'sqlite_stat[1-4]')"
+        "SELECT CAST(type AS TEXT), CAST(name AS TEXT), CAST(tbl_name AS TEXT), CAST(sql AS TEXT) "
+        "FROM sqlite_master WHERE NOT (type = 'table' AND name GLOB 'sqlite_stat[1-4]')"
     ).fetchall()
     return {(t, n): (tbl, _SPACE.sub(" ", sql or "").strip()) for t, n, tbl, sql in rows}
 

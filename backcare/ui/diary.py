@@ -174,7 +174,7 @@ def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 # -- warming up ------------------------------------------------------------------------------------
 
-WARM_THREAD = "backcare-warm-up"
+WARM_THREAD = "backcare-warm-diary"
 
 
 def warm_up() -> None:
