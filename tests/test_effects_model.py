@@ -247,3 +247,34 @@ def test_rating_and_session_times_are_read_as_hh_mm_and_anything_else_is_no_time
     np.testing.assert_array_equal(_minutes(values).to_numpy(), expected * 2)
     assert _minutes(values.astype("string")).tolist()[:5] == expected[:5]
     assert _minutes(pd.Series([], dtype=object)).empty
+
+
+def test_the_quantiles_from_scipy_special_are_scipy_stats_own():
+    # The analysis uses scipy.special (stdtrit, ndtri, ndtr) so that a fresh process, such as the
+    # command-line report, need not load scipy.stats (about 0.45 s); the values must be the same.
+    from scipy import special, stats
+
+    df = np.array([1, 1.5, 2, 3, 5, 12, 30, 119.5, 1000])
+    for p in (0.5, 0.9, 0.95, 0.975, 0.995):
+        np.testing.assert_allclose(special.stdtrit(df, p), stats.t.ppf(p, df), rtol=1e-12)
+        np.testing.assert_allclose(special.ndtri(p), stats.norm.ppf(p), rtol=1e-12)
+    z = np.linspace(-6, 6, 49)
+    np.testing.assert_allclose(special.ndtr(z), stats.norm.cdf(z), rtol=1e-12)
+
+
+def test_the_report_and_analysis_modules_do_not_load_scipy_stats():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, backcare.analysis, backcare.experiments.verdict, backcare.reports.pdf, backcare.cli;"
+        "print(sorted(m for m in sys.modules if m.startswith('scipy.stats')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

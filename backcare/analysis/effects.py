@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # the t quantile without loading scipy.stats (0.45 s)
 
 from backcare.analysis.dates import diary_days, week_start
 from backcare.analysis.diary import Diary, build_diary
@@ -136,7 +136,11 @@ def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.nda
     beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments)
     k = len(cols)
     days_with = rows.done[:, cols].sum(axis=0)
-    return beta[1 : 1 + k], se[1 : 1 + k], stats.t.ppf(0.975, np.clip(np.minimum(df, days_with - 1), 1, None))
+    return (
+        beta[1 : 1 + k],
+        se[1 : 1 + k],
+        special.stdtrit(np.clip(np.minimum(df, days_with - 1), 1, None), 0.975),
+    )
 
 
 def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:

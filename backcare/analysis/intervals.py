@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import special  # the t quantile without loading scipy.stats (0.45 s)
 from statsmodels.stats.sandwich_covariance import S_hac_simple
 from threadpoolctl import ThreadpoolController
 
@@ -27,7 +27,7 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     mean = float(values.mean())
     if k < 2:
         return mean, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, k - 1)) * float(values.std(ddof=1)) / math.sqrt(k)
+    half = float(special.stdtrit(k - 1, 0.5 + level / 2)) * float(values.std(ddof=1)) / math.sqrt(k)
     return mean, mean - half, mean + half
 
 
