@@ -54,9 +54,9 @@ VERDICT_WORDS = {
 }
 
 CAVEAT = (
-    "This is an association in your own data, not proof of cause: sleep, stress, or choosing to "
-    "exercise on better days may explain it. A difference under about 1 point may not be "
-    "noticeable. To test it fairly, try an Experiment."
+    "Each result below is an association in your own data, not proof of cause: sleep, stress, or "
+    "choosing to exercise on better days may explain it. A difference under about 1 point may not be "
+    "noticeable. To test one fairly, try an Experiment."
 )
 
 

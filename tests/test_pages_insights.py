@@ -42,3 +42,8 @@ def test_full_history_shows_sentences_charts_and_no_p_values(db_path):
     assert len(at.get("vega_lite_chart")) >= 3
     assert any("by chance" in i.value for i in at.info)
     assert at.expander[0].label == "How this is computed"
+    # The caveat is said once, before the cards; it used to repeat under every card (seven times).
+    from backcare import insights_text
+
+    assert [c.value for c in at.caption].count(insights_text.CAVEAT) == 1
+    assert sum("not proof of cause" in c.value for c in at.caption) == 1
