@@ -39,6 +39,8 @@ else:
 note = insights_text.multiplicity_note(details)
 if note:  # before the cards, so it is read before any single result
     st.info(note, icon="🎲")
+if not estimated.empty:  # once for every card below, not repeated in each
+    st.caption(insights_text.CAVEAT)
 
 for row in details.sort_values("estimate", na_position="last").to_dict("records"):
     name = types.get(row["exercise_type"], row["exercise_type"])
@@ -46,8 +48,6 @@ for row in details.sort_values("estimate", na_position="last").to_dict("records"
     with st.container(border=True):
         st.markdown(f"**{ui.md(name)}** · {verdict}")
         st.write(ui.md(insights_text.effect_sentence(row, name)))
-        if row["verdict"] != "not enough data":
-            st.caption(insights_text.CAVEAT)
 
 st.subheader("Right after a session")
 immediate = ui.memo("immediate", lambda: analysis.immediate_effects(sessions))
