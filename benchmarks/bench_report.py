@@ -57,7 +57,7 @@ marks = [("start", time.perf_counter(), time.process_time())]
 def mark(name):
     marks.append((name, time.perf_counter(), time.process_time()))
 import pandas; mark("import pandas")
-import scipy.stats; mark("import scipy.stats (for the effects)")
+import scipy.special, statsmodels.stats.sandwich_covariance; mark("import SciPy special, statsmodels HAC (for the effects)")
 import altair; mark("import altair")
 import weasyprint; mark("import weasyprint")
 from backcare.reports import ReportOptions, build_content, report_inputs
