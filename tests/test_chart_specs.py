@@ -154,6 +154,30 @@ def test_pain_chart_and_calendar_from_cached_layouts_are_altairs(tmp_path):
     assert "Tai chi" in seen[0]["layer"][-1]["encoding"]["color"]["legend"]["values"]  # the ticks' legend
 
 
+def test_dose_chart_from_its_cached_layout_is_altairs(tmp_path):
+    """Insights' dose chart, made from a layout built once, equals Altair's validated to_dict() of
+    the same chart; another week's pain gives its own data and description, never the cached ones;
+    only the drawn columns go into the chart."""
+    with Store(tmp_path / "diary.db") as store:
+        demo.write_demo(store, 800, 3, END)
+        narrow = aggregates.analysis_inputs(store, str(tmp_path / "diary.db"))
+    weeks = analysis.dose_table(*narrow, weeks=104)
+    changed = weeks.copy()
+    changed.loc[changed.index[-1], "mean_pain"] = 10 - changed["mean_pain"].iloc[-1]
+    shorter = weeks.iloc[:-1]
+    specs_made = []
+    for table in (weeks, changed, shorter):
+        spec = charts.dose_chart_spec(table)
+        assert spec == charts.dose_chart(table).to_dict()
+        specs_made.append(spec)
+    assert specs_made[0] != specs_made[1] and specs_made[0]["datasets"] != specs_made[1]["datasets"]
+    assert f"{len(weeks)} weeks" in specs_made[0]["description"]
+    assert f"{len(weeks) - 1} weeks" in specs_made[2]["description"]
+    (rows,) = specs_made[0]["datasets"].values()
+    assert set(rows[0]) == {"week", "mean_pain", "logged_days", "minutes"}  # not the per-type minutes
+    assert any(name.startswith("min_") for name in weeks.columns)
+
+
 def test_a_spec_made_ready_is_the_spec_itself(tmp_path):
     """prepare() takes a spec already made (a dict) as it is, and turns its datasets into Arrow."""
     with Store(tmp_path / "diary.db") as store:

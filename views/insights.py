@@ -50,7 +50,7 @@ for row in details.sort_values("estimate", na_position="last").to_dict("records"
             st.caption(insights_text.CAVEAT)
 
 st.subheader("Right after a session")
-immediate = ui.memo("immediate", lambda: analysis.immediate_effects(sessions))
+immediate = ui.memo("immediate", lambda: analysis.immediate_effects(sessions), data=(sessions,))
 shown = immediate.dropna(subset=["ci_low"]) if len(immediate) else immediate
 if shown.empty:
     st.info(
@@ -87,7 +87,7 @@ if len(weeks) < 6:
     st.info("This view appears once at least six weeks have four or more logged days.", icon="📆")
 else:
     ui.chart_with_downloads(
-        lambda: charts.dose_chart(weeks), "weekly minutes and pain", weeks["week"].min().date(),
+        lambda: charts.dose_chart_spec(weeks), "weekly minutes and pain", weeks["week"].min().date(),
         weeks["week"].max().date(), "dl_dose", inputs=(weeks,),
     )  # fmt: skip
     st.caption(
