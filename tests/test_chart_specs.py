@@ -13,10 +13,19 @@ import pytest
 from altair.utils.data import MaxRowsError, to_values
 from streamlit import dataframe_util
 
-from backcare import aggregates, analysis, charts, demo
+from backcare import analysis, charts, demo
 from backcare.charts import specs
 from backcare.models import PAIN_LOCATIONS
-from backcare.store import Store, checkins_frame, peg_frame, save_peg, sessions_frame, type_names
+from backcare.store import (
+    Store,
+    analysis_checkins,
+    analysis_sessions,
+    checkins_frame,
+    peg_frame,
+    save_peg,
+    sessions_frame,
+    type_names,
+)
 from backcare.ui import chart_specs
 
 END = date(2026, 6, 30)
@@ -29,7 +38,7 @@ def page_charts(path: Path, days: int, first: date) -> list[tuple[str, Any]]:
         for weeks_ago, score in ((3, 7), (2, 6), (0, 4)):
             save_peg(store, END - timedelta(weeks=weeks_ago), score, score - 1, score + 1)
         checkins, sessions, weekly = checkins_frame(store), sessions_frame(store), peg_frame(store)
-        narrow = aggregates.analysis_inputs(store, str(path))
+        narrow = analysis_checkins(store), analysis_sessions(store)
         types = type_names(store)
     start = max(first, END - timedelta(days=days - 1))
     series, resolution = analysis.pain_series(checkins, start, END)
@@ -160,7 +169,7 @@ def test_dose_chart_from_its_cached_layout_is_altairs(tmp_path):
     only the drawn columns go into the chart."""
     with Store(tmp_path / "diary.db") as store:
         demo.write_demo(store, 800, 3, END)
-        narrow = aggregates.analysis_inputs(store, str(tmp_path / "diary.db"))
+        narrow = analysis_checkins(store), analysis_sessions(store)
     weeks = analysis.dose_table(*narrow, weeks=104)
     changed = weeks.copy()
     changed.loc[changed.index[-1], "mean_pain"] = 10 - changed["mean_pain"].iloc[-1]

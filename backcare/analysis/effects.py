@@ -30,6 +30,7 @@ Pure: DataFrames in, DataFrames out; no database, no Streamlit, deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -114,9 +115,7 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     carry = np.zeros((len(t), len(cols)))
     ok = t >= 1
     carry[ok] = diary.done[t[ok] - 1][:, cols]
-    return np.column_stack(
-        [np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(np.asarray(diary.days.day_of_week)[t])]
-    )
+    return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.weekday[t])])
 
 
 def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -317,7 +316,11 @@ def lag_profile(
 ) -> pd.DataFrame:
     """effect_details for the same day, the next day and two days later, stacked with a ``lag``
     column (the same day always comes without an estimate: see the module docstring)."""
-    diary = build_diary(checkins, sessions)
+    return diary_lag_profile(build_diary(checkins, sessions), lags)
+
+
+def diary_lag_profile(diary: Diary, lags: tuple[int, ...] = (0, 1, 2)) -> pd.DataFrame:
+    """``lag_profile`` of a diary already laid out (``build_diary``, or ``join_spans`` of its blocks)."""
     with one_blas_thread():
         same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
         frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
@@ -339,6 +342,16 @@ def immediate_effects(sessions: pd.DataFrame, *, min_sessions: int = 3) -> pd.Da
             low = high = float("nan")
         rows.append([str(key), mean, low, high, len(change)])
     return pd.DataFrame(rows, columns=columns)
+
+
+DOSE_WEEKS = 104  # the Insights dose view: the last two years of weeks say more about the person today
+
+
+def dose_start(last_day: date, weeks: int = DOSE_WEEKS) -> date:
+    """The Monday of the first of the last ``weeks`` calendar weeks up to ``last_day`` (the last
+    check-in): ``dose_table(..., weeks=weeks)`` reads no row before it, so a caller may load only
+    the rows from there."""
+    return last_day - timedelta(days=last_day.weekday(), weeks=weeks - 1)
 
 
 def dose_table(
