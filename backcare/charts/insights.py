@@ -170,7 +170,7 @@ def _dose_description(weeks: pd.DataFrame) -> str:
     return f"Weekly exercise minutes against that week's mean pain, {len(weeks)} weeks, with a straight-line summary."
 
 
-def _dose_layout(data: Mapping[str, Any]) -> alt.LayerChart:
+def _dose_layout(data: Mapping[str, Any]) -> AnyChart:
     base = alt.Chart(data["weeks"]).encode(
         x=alt.X("minutes:Q", title="Exercise minutes that week"),
         y=alt.Y("mean_pain:Q", title="Mean pain that week", scale=alt.Scale(domain=[0, 10])),
