@@ -205,8 +205,23 @@ def effect_details(
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
 
 
-def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) -> pd.DataFrame:
-    """The per-type table for one lag; ``same`` carries a precomputed ``same_day`` result."""
+class _SameDay:
+    """``same_day`` of every type of a diary, fitted once when a lag first needs it (only types
+    rated mostly without timing data do): shared by the lags of one profile."""
+
+    def __init__(self, diary: Diary) -> None:
+        self._diary = diary
+        self._result: tuple[np.ndarray, np.ndarray] | None = None
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """The estimates and z statistics of every type, in the diary's type order."""
+        if self._result is None:
+            self._result = same_day(self._diary, list(range(len(self._diary.types))))
+        return self._result
+
+
+def _details(diary: Diary, lag: int, th: Thresholds, same: _SameDay | None = None) -> pd.DataFrame:
+    """The per-type table for one lag; ``same`` shares one ``same_day`` fit between lags."""
     types = diary.types
     k = len(types)
     out: dict[str, list] = {
@@ -236,7 +251,7 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) 
     return pd.DataFrame(out, columns=DETAIL_COLUMNS)
 
 
-def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: tuple | None) -> None:
+def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: _SameDay | None) -> None:
     """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
     types = diary.types
     eligible = list(range(len(types)))
@@ -270,11 +285,7 @@ def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], s
     estimate, se, q = _fit(diary, kept, eligible)
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
     if untimed:
-        same_est, z = (
-            same
-            if same is not None and len(same[0]) == len(types)
-            else same_day(diary, list(range(len(types))))
-        )
+        same_est, z = same.result() if same is not None else same_day(diary, list(range(len(types))))
     for i, j in enumerate(eligible):
         est, low, high = estimate[i], estimate[i] - q[i] * se[i], estimate[i] + q[i] * se[i]
         verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
@@ -322,7 +333,7 @@ def lag_profile(
 def diary_lag_profile(diary: Diary, lags: tuple[int, ...] = (0, 1, 2)) -> pd.DataFrame:
     """``lag_profile`` of a diary already laid out (``build_diary``, or ``join_spans`` of its blocks)."""
     with one_blas_thread():
-        same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+        same = _SameDay(diary)
         frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
