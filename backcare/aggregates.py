@@ -14,6 +14,11 @@ command line or an import rebuilds that week's block.
 never trusted from its summary: it is rebuilt on every read until that write is older (a second
 write in the same second could otherwise leave the summary unchanged).
 
+``insights_inputs`` makes what the Insights page reads from the same blocks, reading each
+table's summaries once: the model's day-by-day diary laid out per block (``analysis.diary.lay_out``,
+kept per block until its check-ins or sessions change, then ``join_spans``), every session, and
+the rows of the dose table's weeks.
+
 Pure Python and pandas: no Streamlit (``ui/diary.py`` caches the joined frames per revision).
 """
 
