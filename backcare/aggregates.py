@@ -14,6 +14,11 @@ command line or an import rebuilds that week's block.
 never trusted from its summary: it is rebuilt on every read until that write is older (a second
 write in the same second could otherwise leave the summary unchanged).
 
+``insights_inputs`` makes what the Insights page reads from the same blocks, reading each
+table's summaries once: the model's day-by-day diary laid out per block (``analysis.diary.lay_out``,
+kept per block until its check-ins or sessions change, then ``join_spans``), every session, and
+the rows of the dose table's weeks.
+
 Pure Python and pandas: no Streamlit (``ui/diary.py`` caches the joined frames per revision).
 """
 
@@ -33,6 +38,8 @@ from backcare.store import Store
 if TYPE_CHECKING:
     import pandas as pd
 
+    from backcare.analysis.diary import DaySpan, Diary
+
 BLOCK_DAYS = 28
 EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1, as in store/fingerprints.py: blocks are whole weeks
 GROUP_BLOCKS = 13  # 13 blocks of four weeks: a year
@@ -43,6 +50,7 @@ RECENT_SECONDS = 2
 # (one counter for every file and table), so equal sources mean equal rows.
 Sources = tuple[tuple[int, int], ...]
 MAX_RESULTS = 16  # ranges kept per file and table
+Seen = tuple[str, dict[int, "store.Summary"]]  # (``_recent()`` before reading, the summaries read)
 Reader = Callable[[Store, date | None, date | None], "pd.DataFrame"]
 Summaries = Callable[[Store, int, date | None, date | None], dict[int, store.Summary]]
 READERS: dict[str, tuple[Reader, Summaries]] = {
@@ -152,33 +160,29 @@ class BlockCache:
             self._files.popitem(last=False)
         return cached
 
-    def frame(self, db: Store, path: str, table: str, start: date | None, end: date | None) -> pd.DataFrame:
-        """The same frame as ``store.<table>_frame(db, start, end)``, rebuilt only for changed blocks."""
+    def frame(
+        self, db: Store, path: str, table: str, start: date | None, end: date | None, seen: Seen | None = None
+    ) -> pd.DataFrame:
+        """The same frame as ``store.<table>_frame(db, start, end)``, rebuilt only for changed blocks
+        (``seen``: the whole table's summaries already read by ``look``, not read again)."""
         import pandas as pd
 
         reader, summaries = READERS[table]
         first = block_bounds(block_of(start))[0] if start else None
         last = block_bounds(block_of(end))[1] if end else None
-        recent = _recent()  # before reading: a write after this moment is "recent" too
-        summary = summaries(db, BLOCK_DAYS, first, last)
+        if seen is None:
+            recent = _recent()  # before reading: a write after this moment is "recent" too
+            summary = summaries(db, BLOCK_DAYS, first, last)
+        else:
+            low, high = block_of(start) if start else -1, block_of(end) if end else None
+            recent, summary = (
+                seen[0],
+                {n: v for n, v in seen[1].items() if low <= n and (high is None or n <= high)},
+            )
         if not summary:
             return reader(db, start, end)  # nothing in range: the store's empty frame
         with self._lock:
-            cached = self._file(path, table)
-            if start is None and end is None:  # the whole diary: forget blocks that are gone
-                for number in set(cached.blocks) - set(summary):
-                    del cached.blocks[number]
-            stale = [
-                number
-                for number in sorted(summary)
-                if number not in cached.blocks
-                or cached.blocks[number][0] is None
-                or cached.blocks[number][0] != summary[number]
-            ]
-            for number, frame in _read_blocks(db, reader, stale):
-                trusted = summary[number] if str(summary[number][2]) < recent else None
-                cached.blocks[number] = (trusted, frame, next(self._serials))
-                self.rebuilt += 1
+            cached = self._updated(db, path, table, summary, recent, whole=start is None and end is None)
             pieces: dict[int, list[tuple[int, int, pd.DataFrame]]] = {}
             for number in sorted(summary):
                 block = cached.blocks[number]
@@ -213,6 +217,46 @@ class BlockCache:
                 cached.results.popitem(last=False)
         return result
 
+    @staticmethod
+    def look(db: Store, table: str) -> Seen:
+        """When, and the summaries of every block of ``table``: several reads of one table for one
+        page (``frame``, ``blocks``) then query them once."""
+        recent = _recent()  # before reading: a write after this moment is "recent" too
+        return recent, READERS[table][1](db, BLOCK_DAYS, None, None)
+
+    def blocks(self, db: Store, path: str, table: str, seen: Seen) -> dict[int, tuple[int, pd.DataFrame]]:
+        """Every block of the whole diary in ``table`` (``seen``: ``look``'s summaries of it):
+        number -> (serial, the block's frame as ``store.<table>`` makes it), rebuilt only where a
+        write touched."""
+        recent, summary = seen
+        with self._lock:
+            cached = self._updated(db, path, table, summary, recent, whole=True)
+            return {
+                number: (cached.blocks[number][2], cached.blocks[number][1]) for number in sorted(summary)
+            }
+
+    def _updated(
+        self, db: Store, path: str, table: str, summary: dict[int, store.Summary], recent: str, *, whole: bool
+    ) -> _File:
+        # Under the lock: rebuild the blocks of ``summary`` whose summary moved (``whole``: the
+        # summaries of the whole diary, so blocks not in it are gone).
+        cached = self._file(path, table)
+        if whole:
+            for number in set(cached.blocks) - set(summary):
+                del cached.blocks[number]
+        stale = [
+            number
+            for number in sorted(summary)
+            if number not in cached.blocks
+            or cached.blocks[number][0] is None
+            or cached.blocks[number][0] != summary[number]
+        ]
+        for number, frame in _read_blocks(db, READERS[table][0], stale):
+            trusted = summary[number] if str(summary[number][2]) < recent else None
+            cached.blocks[number] = (trusted, frame, next(self._serials))
+            self.rebuilt += 1
+        return cached
+
     def version(self, frame: pd.DataFrame) -> int | None:
         """A number naming the rows of ``frame`` when it is a frame this cache gave and still keeps,
         else None. The number is never given to other rows: what was computed from a frame can be
@@ -238,9 +282,50 @@ def sessions(db: Store, path: str, start: date | None = None, end: date | None =
     return CACHE.frame(db, path, "sessions", start, end)
 
 
-def analysis_inputs(db: Store, path: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The whole diary's (check-ins, sessions) as ``store.analysis_checkins`` / ``analysis_sessions``
-    give them, reusing unchanged blocks."""
-    return CACHE.frame(db, path, "analysis_checkins", None, None), CACHE.frame(
-        db, path, "analysis_sessions", None, None
+# (file) -> {(block number, check-in block serial, session block serial): the block's days laid out}
+_SPANS: OrderedDict[str, dict[tuple[int, int | None, int | None], DaySpan]] = OrderedDict()
+_SPANS_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class InsightsInputs:
+    """What the Insights page reads, each table's summaries queried once."""
+
+    diary: Diary  # the day-by-day diary of the model (``analysis.diary.build_diary`` of all rows)
+    sessions: pd.DataFrame  # every session (``store.analysis_sessions``)
+    recent: tuple[pd.DataFrame, pd.DataFrame]  # check-ins and sessions from ``dose_start``
+
+
+def insights_inputs(db: Store, path: str) -> InsightsInputs:
+    """The Insights page's inputs: the diary laid out per block (each block's days laid out once and
+    kept until a write touches its check-ins or sessions, then joined: a few arrays, not frames),
+    every session, and the rows of the weeks the dose table reads."""
+    from backcare.analysis import dose_start
+    from backcare.analysis.diary import join_spans, lay_out
+
+    rated_seen, done_seen = CACHE.look(db, "analysis_checkins"), CACHE.look(db, "analysis_sessions")
+    rated = CACHE.blocks(db, path, "analysis_checkins", rated_seen)
+    done = CACHE.blocks(db, path, "analysis_sessions", done_seen)
+    with _SPANS_LOCK:
+        kept = _SPANS.pop(path, {})
+    spans: dict[tuple[int, int | None, int | None], DaySpan] = {}
+    for number in sorted(set(rated) | set(done)):
+        checkins, sessions = rated.get(number), done.get(number)
+        key = (number, checkins and checkins[0], sessions and sessions[0])
+        spans[key] = kept.get(key) or lay_out(
+            checkins and checkins[1], sessions and sessions[1], *block_bounds(number)
+        )
+    with _SPANS_LOCK:
+        _SPANS[path] = spans  # only the blocks of now: the rest is gone or rebuilt
+        while len(_SPANS) > MAX_FILES:
+            _SPANS.popitem(last=False)
+    diary = join_spans(list(spans.values()))
+    since = dose_start(diary.days[-1].date()) if len(diary.days) else None
+    return InsightsInputs(
+        diary,
+        CACHE.frame(db, path, "analysis_sessions", None, None, done_seen),
+        (
+            CACHE.frame(db, path, "analysis_checkins", since, None, rated_seen),
+            CACHE.frame(db, path, "analysis_sessions", since, None, done_seen),
+        ),
     )

@@ -3,6 +3,7 @@ progress callback and bounded detail. Correctness of the speed work, not timings
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from backcare.store import (
     add_session,
     checkins_frame,
     first_checkin_date,
+    get_checkin,
     save_checkin,
     sessions_frame,
 )
@@ -97,6 +99,63 @@ def test_insights_details_are_the_profiles_next_day_rows(db_path):
     assert details.round(9).equals(expected.reset_index(drop=True).round(9))
     assert sorted(profile["lag"].unique()) == [0, 1, 2]
     assert not at.exception
+
+
+def insights_shown(at: AppTest) -> dict[str, Any]:
+    """Everything the Insights page shows: texts, each chart's spec and data, the table."""
+    assert not at.exception, at.exception
+    return {
+        "text": [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info],
+        "charts": [(json.loads(c.proto.spec), values(c)) for c in at.get("vega_lite_chart")],
+        "table": [d.value.to_csv() for d in at.dataframe],
+    }
+
+
+def test_insights_after_saves_shows_what_a_cold_start_shows(db_path, monkeypatch):
+    """Insights kept open while another connection saves (today's check-in, then an old one, then a
+    session with pain before and after) shows, after each save, exactly what a freshly started
+    app computing everything from scratch shows: the per-block diary, the kept immediate effects
+    and the dose chart filled into its cached layout are never stale."""
+    import streamlit as st
+
+    from backcare import aggregates
+    from backcare.charts import specs
+
+    today = date.today()
+    with Store(db_path) as store:
+        demo.write_demo(store, 900, 5)
+        with store.transaction() as conn:  # written long ago: blocks written seconds ago are always reread
+            for table in ("checkins", "sessions"):
+                conn.execute(f"UPDATE {table} SET updated_at = '2020-01-01T00:00:00Z'")
+    at = open_page("views/insights.py")
+    shown = [insights_shown(at)]
+
+    def flipped(db: Store, day: date, **more: Any) -> None:  # a pain far from the one saved that day
+        saved = get_checkin(db, day)
+        save_checkin(db, checkin_from_input(date=day, pain=0 if saved and saved["pain"] >= 5 else 10, **more))
+
+    saves = [
+        lambda db: flipped(db, today),
+        lambda db: flipped(db, today - timedelta(days=500), time="07:00"),
+        lambda db: add_session(db, session_from_input(date=today - timedelta(days=2), exercise_type="yoga",
+                                                      duration_min=600, pain_before=9, pain_after=1)),
+    ]  # fmt: skip
+    for save in saves:
+        with Store(db_path) as other:  # another tab or the command line
+            save(other)
+        at.run()
+        warm = insights_shown(at)
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
+        monkeypatch.setattr(aggregates, "_SPANS", type(aggregates._SPANS)())
+        monkeypatch.setattr(specs, "_layouts", type(specs._layouts)())
+        assert warm == insights_shown(open_page("views/insights.py"))
+        shown.append(warm)
+    titles = [[chart[0].get("title") for chart in page["charts"]] for page in shown]
+    assert all(len(t) == 4 for t in titles) and titles[0] == titles[-1]
+    for before, after in itertools.pairwise(shown):
+        assert after["charts"] != before["charts"]  # each save changed what the page draws
 
 
 def test_render_pdf_reports_progress_to_the_end(store):

@@ -8,11 +8,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from backcare import aggregates, analysis, demo
+from backcare.analysis.diary import Diary, build_diary
 from backcare.models import checkin_from_input, session_from_input
 from backcare.store import (
     Store,
@@ -138,11 +140,70 @@ def test_the_analysis_gives_the_same_answers_on_the_narrow_inputs(diary):
     effects and the weekly dose table are identical to those computed from the full frames."""
     edit_old_and_recent(diary)
     full = checkins_frame(diary), sessions_frame(diary)
-    narrow = aggregates.analysis_inputs(diary, "diary")
+    narrow = analysis_checkins(diary), analysis_sessions(diary)
     assert len(narrow[1].columns) < len(full[1].columns) / 2
     pd.testing.assert_frame_equal(analysis.lag_profile(*narrow), analysis.lag_profile(*full))
     pd.testing.assert_frame_equal(analysis.immediate_effects(narrow[1]), analysis.immediate_effects(full[1]))
     pd.testing.assert_frame_equal(analysis.dose_table(*narrow), analysis.dose_table(*full))
+    # the page's inputs: every session, and only the rows from dose_start for the same dose table
+    inputs = aggregates.insights_inputs(diary, "diary")
+    pd.testing.assert_frame_equal(inputs.sessions, narrow[1])
+    since = analysis.dose_start(END)
+    pd.testing.assert_frame_equal(inputs.recent[0], analysis_checkins(diary, since))
+    pd.testing.assert_frame_equal(inputs.recent[1], analysis_sessions(diary, since))
+
+
+def test_the_dose_table_reads_only_its_weeks(tmp_path):
+    """After two years, the page's dose table is made of the rows from dose_start only, and is the
+    table made of every row."""
+    with Store(tmp_path / "long.db") as store:
+        demo.write_demo(store, 900, 3, end=END)
+        inputs = aggregates.insights_inputs(store, "long")
+        full = checkins_frame(store), sessions_frame(store)
+    assert inputs.recent[0]["date"].min() == pd.Timestamp(analysis.dose_start(END)) > full[0]["date"].min()
+    assert len(inputs.recent[0]) < len(full[0]) and len(inputs.recent[1]) < len(full[1])
+    weeks = analysis.DOSE_WEEKS
+    pd.testing.assert_frame_equal(
+        analysis.dose_table(*inputs.recent, weeks=weeks), analysis.dose_table(*full, weeks=weeks)
+    )
+    assert len(analysis.dose_table(*full, weeks=weeks)) >= 90
+
+
+def assert_same_diary(got: Diary, expected: Diary) -> None:
+    assert got.days.equals(expected.days) and got.types == expected.types
+    for name in ("pain", "baseline", "timed", "done", "weeks", "weekday"):
+        a, b = getattr(got, name), getattr(expected, name)
+        assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True), name
+
+
+def test_the_insights_diary_laid_out_per_block_is_build_diarys(diary, monkeypatch):
+    """The Insights model's diary, laid out per block and joined, is exactly build_diary's of the
+    whole diary, and so is the lag profile made from it; after edits of an old and a recent week
+    (timed ratings, pain before a session, a new type) and sessions before the first and after the
+    last check-in, only the touched blocks are laid out again."""
+    monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())
+    monkeypatch.setattr(aggregates, "_SPANS", type(aggregates._SPANS)())
+
+    def from_scratch() -> Diary:
+        return build_diary(analysis_checkins(diary), analysis_sessions(diary))
+
+    first = aggregates.insights_inputs(diary, "diary").diary
+    assert_same_diary(first, from_scratch())
+    assert len(first.days) == 400 and first.timed.any() and not first.timed.all()
+    spans = dict(aggregates._SPANS["diary"])
+    edit_old_and_recent(diary)
+    far = add_exercise_type(diary, "Tai chi")  # logged only before the first and after the last check-in
+    for day in (END - timedelta(days=420), END + timedelta(days=30)):
+        add_session(diary, session_from_input(date=day, exercise_type=far, duration_min=20, pain_before=3))
+    edited = aggregates.insights_inputs(diary, "diary").diary
+    assert_same_diary(edited, from_scratch())
+    assert far in edited.types and not edited.done[:, edited.types.index(far)].any()
+    assert edited.days[0] == first.days[0] and edited.days[-1] == first.days[-1]
+    assert not np.array_equal(edited.pain, first.pain, equal_nan=True)
+    laid_out = [span for span in aggregates._SPANS["diary"].values() if span not in spans.values()]
+    assert 3 <= len(laid_out) <= 5  # the old, the recent (and the week before), the two far sessions
+    full = checkins_frame(diary), sessions_frame(diary)
+    pd.testing.assert_frame_equal(analysis.diary_lag_profile(edited), analysis.lag_profile(*full))
 
 
 def snapshot(at: AppTest) -> dict[str, Any]:

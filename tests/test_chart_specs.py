@@ -13,10 +13,19 @@ import pytest
 from altair.utils.data import MaxRowsError, to_values
 from streamlit import dataframe_util
 
-from backcare import aggregates, analysis, charts, demo
+from backcare import analysis, charts, demo
 from backcare.charts import specs
 from backcare.models import PAIN_LOCATIONS
-from backcare.store import Store, checkins_frame, peg_frame, save_peg, sessions_frame, type_names
+from backcare.store import (
+    Store,
+    analysis_checkins,
+    analysis_sessions,
+    checkins_frame,
+    peg_frame,
+    save_peg,
+    sessions_frame,
+    type_names,
+)
 from backcare.ui import chart_specs
 
 END = date(2026, 6, 30)
@@ -29,7 +38,7 @@ def page_charts(path: Path, days: int, first: date) -> list[tuple[str, Any]]:
         for weeks_ago, score in ((3, 7), (2, 6), (0, 4)):
             save_peg(store, END - timedelta(weeks=weeks_ago), score, score - 1, score + 1)
         checkins, sessions, weekly = checkins_frame(store), sessions_frame(store), peg_frame(store)
-        narrow = aggregates.analysis_inputs(store, str(path))
+        narrow = analysis_checkins(store), analysis_sessions(store)
         types = type_names(store)
     start = max(first, END - timedelta(days=days - 1))
     series, resolution = analysis.pain_series(checkins, start, END)
@@ -152,6 +161,30 @@ def test_pain_chart_and_calendar_from_cached_layouts_are_altairs(tmp_path):
     # the same shape with one value changed is another spec (not the cached one again)
     assert all(a != b for a, b in zip(seen[::2], seen[1::2], strict=True))
     assert "Tai chi" in seen[0]["layer"][-1]["encoding"]["color"]["legend"]["values"]  # the ticks' legend
+
+
+def test_dose_chart_from_its_cached_layout_is_altairs(tmp_path):
+    """Insights' dose chart, made from a layout built once, equals Altair's validated to_dict() of
+    the same chart; another week's pain gives its own data and description, never the cached ones;
+    only the drawn columns go into the chart."""
+    with Store(tmp_path / "diary.db") as store:
+        demo.write_demo(store, 800, 3, END)
+        narrow = analysis_checkins(store), analysis_sessions(store)
+    weeks = analysis.dose_table(*narrow, weeks=104)
+    changed = weeks.copy()
+    changed.loc[changed.index[-1], "mean_pain"] = 10 - changed["mean_pain"].iloc[-1]
+    shorter = weeks.iloc[:-1]
+    specs_made = []
+    for table in (weeks, changed, shorter):
+        spec = charts.dose_chart_spec(table)
+        assert spec == charts.dose_chart(table).to_dict()
+        specs_made.append(spec)
+    assert specs_made[0] != specs_made[1] and specs_made[0]["datasets"] != specs_made[1]["datasets"]
+    assert f"{len(weeks)} weeks" in specs_made[0]["description"]
+    assert f"{len(weeks) - 1} weeks" in specs_made[2]["description"]
+    (rows,) = specs_made[0]["datasets"].values()
+    assert set(rows[0]) == {"week", "mean_pain", "logged_days", "minutes"}  # not the per-type minutes
+    assert any(name.startswith("min_") for name in weeks.columns)
 
 
 def test_a_spec_made_ready_is_the_spec_itself(tmp_path):

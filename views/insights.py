@@ -13,15 +13,17 @@ st.caption(
     "and the number of days behind each answer. Associations, not causes; not medical advice."
 )
 
-checkins, sessions = ui.analysis_inputs()  # only the columns the analysis reads
+inputs = ui.insights_inputs()  # only the columns the analysis reads
+sessions, days = inputs.sessions, inputs.diary.days  # days: the first to the last check-in
 types = ui.type_names()
-if checkins.empty or sessions.empty:
+if days.empty or sessions.empty:
     st.info(
         "Insights need both daily pain check-ins and exercise sessions. Keep logging: after about four "
         "weeks of check-ins, with some days with and some without each exercise, answers start to appear.",
         icon="🌱",
     )
     st.stop()
+first, last = days[0].date(), days[-1].date()
 
 details, profile = ui.insights_effects()
 estimated = details[details["verdict"] != "not enough data"]
@@ -31,8 +33,7 @@ if estimated.empty:
 else:
     drawn = charts.chart_data(estimated)
     ui.chart_with_downloads(
-        lambda: charts.forest_plot(drawn, types), "associations", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_forest", inputs=(drawn, types),
+        lambda: charts.forest_plot(drawn, types), "associations", first, last, "dl_forest", inputs=(drawn, types),
     )  # fmt: skip
     st.caption("Dot: best estimate. Line: 95% range. Shaded: ±1 point, smaller than most people notice.")
 
@@ -50,7 +51,7 @@ for row in details.sort_values("estimate", na_position="last").to_dict("records"
         st.write(ui.md(insights_text.effect_sentence(row, name)))
 
 st.subheader("Right after a session")
-immediate = ui.memo("immediate", lambda: analysis.immediate_effects(sessions))
+immediate = ui.memo("immediate", lambda: analysis.immediate_effects(sessions), data=(sessions,))
 shown = immediate.dropna(subset=["ci_low"]) if len(immediate) else immediate
 if shown.empty:
     st.info(
@@ -58,8 +59,7 @@ if shown.empty:
     )
 else:
     ui.chart_with_downloads(
-        lambda: charts.immediate_chart(shown, types), "right after a session", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_immediate", inputs=(shown, types),
+        lambda: charts.immediate_chart(shown, types), "right after a session", first, last, "dl_immediate", inputs=(shown, types),
     )  # fmt: skip
     st.caption(
         "Pain just after minus just before, averaged over sessions. Short-term changes like these are "
@@ -70,8 +70,7 @@ st.subheader("Same day, next day, two days later")
 if profile["estimate"].notna().any():
     lags = charts.chart_data(profile)
     ui.chart_with_downloads(
-        lambda: charts.lag_chart(lags, types), "lag profile", checkins["date"].min().date(),
-        checkins["date"].max().date(), "dl_lags", inputs=(lags, types),
+        lambda: charts.lag_chart(lags, types), "lag profile", first, last, "dl_lags", inputs=(lags, types),
     )  # fmt: skip
     st.caption(
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "
@@ -81,13 +80,13 @@ else:
     st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
 
 st.subheader("More or less exercise in a week")
-DOSE_WEEKS = 104  # the last two years of calendar weeks: older weeks say little about the person today
-weeks = ui.memo("dose", lambda: analysis.dose_table(checkins, sessions, weeks=DOSE_WEEKS))
+recent = inputs.recent  # the rows from analysis.dose_start: older weeks are not read
+weeks = ui.memo("dose", lambda: analysis.dose_table(*recent, weeks=analysis.DOSE_WEEKS), data=recent)
 if len(weeks) < 6:
     st.info("This view appears once at least six weeks have four or more logged days.", icon="📆")
 else:
     ui.chart_with_downloads(
-        lambda: charts.dose_chart(weeks), "weekly minutes and pain", weeks["week"].min().date(),
+        lambda: charts.dose_chart_spec(weeks), "weekly minutes and pain", weeks["week"].min().date(),
         weeks["week"].max().date(), "dl_dose", inputs=(weeks,),
     )  # fmt: skip
     st.caption(

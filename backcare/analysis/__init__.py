@@ -1,8 +1,11 @@
 """Pure analysis: DataFrames in, DataFrames or dataclasses out. Never touches the database."""
 
 from backcare.analysis.effects import (
+    DOSE_WEEKS,
     METHOD_VERSION,
     Thresholds,
+    diary_lag_profile,
+    dose_start,
     dose_table,
     effect_details,
     exercise_effects,
@@ -28,6 +31,7 @@ from backcare.analysis.trends import (
 
 __all__ = [
     "CALENDAR_WEEKS",
+    "DOSE_WEEKS",
     "METHOD_VERSION",
     "Headline",
     "PainChange",
@@ -36,6 +40,8 @@ __all__ = [
     "calendar",
     "change_category",
     "daily_pain",
+    "diary_lag_profile",
+    "dose_start",
     "dose_table",
     "effect_details",
     "exercise_effects",

@@ -14,6 +14,7 @@ made after the session has no usable baseline (the rating already contains that 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -32,10 +33,26 @@ class Diary:
     done: np.ndarray  # bool, days x types
     types: list[str]
     weeks: np.ndarray  # int64: an id of each day's Monday-start week
+    weekday: np.ndarray  # int: each day's day of the week (Monday 0)
 
     def week_count(self, t: np.ndarray) -> int:
         """How many distinct weeks the day positions ``t`` fall in."""
         return len(np.unique(self.weeks[t]))
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a span is kept or made anew
+class DaySpan:
+    """Some consecutive days laid out as in a Diary, made of the entries of those days alone (every
+    value of a Diary's day depends only on that day's entries): ``lay_out`` makes one per block of
+    the diary and ``join_spans`` puts them together, so a save lays out only the days it touched."""
+
+    first: np.datetime64  # the first day (the days follow one another)
+    pain: np.ndarray
+    baseline: np.ndarray
+    timed: np.ndarray
+    done: np.ndarray  # bool, days x this span's own types
+    types: list[str]  # the types of this span's sessions, sorted
+    logged: tuple[int, int] | None  # positions of the first and last day with a rating, if any
 
 
 def _minutes(values: pd.Series) -> pd.Series:
@@ -63,30 +80,94 @@ def _types(sessions: pd.DataFrame) -> list[str]:
     return sorted(str(t) for t in pd.unique(sessions["exercise_type"].dropna().astype(str)))
 
 
-def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
-    """Normalise the input and lay it out day by day (see the module docstring)."""
-    types = _types(sessions)
-    empty = Diary(
-        pd.DatetimeIndex([]),
-        np.zeros(0),
-        np.zeros(0),
-        np.zeros(0, bool),
-        np.zeros((0, len(types)), bool),
-        types,
-        np.zeros(0, np.int64),
-    )
+def _diary(days: pd.DatetimeIndex, pain: np.ndarray, baseline: np.ndarray, timed: np.ndarray,
+           done: np.ndarray, types: list[str]) -> Diary:  # fmt: skip
+    weeks = np.asarray(week_start(days).asi8)
+    return Diary(days, pain, baseline, timed, done, types, weeks, np.asarray(days.day_of_week))
+
+
+def _empty(types: list[str]) -> Diary:
+    none = pd.DatetimeIndex([])
+    return _diary(none, np.zeros(0), np.zeros(0), np.zeros(0, bool), np.zeros((0, len(types)), bool), types)
+
+
+def _ratings(checkins: pd.DataFrame) -> pd.DataFrame:
+    """Readable ratings: day, pain and time of day in minutes."""
     if checkins.empty:
-        return empty
-    c = pd.DataFrame(
+        return pd.DataFrame(
+            {
+                "day": pd.Series(dtype="datetime64[ns]"),
+                "pain": pd.Series(dtype=float),
+                "time": pd.Series(dtype=float),
+            }
+        )
+    return pd.DataFrame(
         {
             "day": diary_days(checkins["date"]).to_numpy(),
             "pain": pd.to_numeric(checkins["pain"], errors="coerce").astype(float).to_numpy(),
             "time": _minutes(checkins["time"]).to_numpy() if "time" in checkins else np.nan,
         }
     ).dropna(subset=["day", "pain"])
+
+
+def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
+    """Normalise the input and lay it out day by day (see the module docstring)."""
+    types = _types(sessions)
+    if checkins.empty:
+        return _empty(types)
+    c = _ratings(checkins)
     if c.empty:
-        return empty
+        return _empty(types)
     days = pd.date_range(c["day"].min(), c["day"].max(), freq="D")
+    return _diary(days, *_layout(c, sessions, days, types), types)
+
+
+def lay_out(checkins: pd.DataFrame | None, sessions: pd.DataFrame | None, first: date, last: date) -> DaySpan:
+    """The days ``first`` to ``last`` as ``build_diary`` lays them out, from those days' entries."""
+    days = pd.date_range(first, last, freq="D")
+    sessions = sessions if sessions is not None else pd.DataFrame()
+    types = _types(sessions)
+    c = _ratings(checkins if checkins is not None else pd.DataFrame())
+    c = c[(c["day"] >= days[0]) & (c["day"] <= days[-1])]
+    pain, baseline, timed, done = _layout(c, sessions, days, types)
+    rated = np.flatnonzero(~np.isnan(pain))
+    logged = (int(rated[0]), int(rated[-1])) if len(rated) else None
+    return DaySpan(np.datetime64(first, "D"), pain, baseline, timed, done, types, logged)
+
+
+def join_spans(spans: list[DaySpan]) -> Diary:
+    """The Diary ``build_diary`` makes of all the entries the spans were made of (spans in day order,
+    not overlapping; days no span covers have no entries)."""
+    types = sorted(set().union(*(span.types for span in spans)))
+    rated = [span for span in spans if span.logged]
+    if not rated:
+        return _empty(types)
+    first = rated[0].first + rated[0].logged[0]  # type: ignore[index]
+    last = rated[-1].first + rated[-1].logged[1]  # type: ignore[index]
+    days = pd.date_range(first, last, freq="D")
+    pain, baseline = np.full(len(days), np.nan), np.full(len(days), np.nan)
+    timed, done = np.zeros(len(days), bool), np.zeros((len(days), len(types)), bool)
+    position = {name: j for j, name in enumerate(types)}
+    for span in spans:
+        offset = int((span.first - first).astype(int))
+        start, stop = max(offset, 0), min(offset + len(span.pain), len(days))
+        if start >= stop:
+            continue
+        inner = slice(start - offset, stop - offset)
+        pain[start:stop], baseline[start:stop], timed[start:stop] = (
+            span.pain[inner],
+            span.baseline[inner],
+            span.timed[inner],
+        )
+        done[start:stop, [position[name] for name in span.types]] = span.done[inner]
+    return _diary(days, pain, baseline, timed, done, types)
+
+
+def _layout(
+    c: pd.DataFrame, sessions: pd.DataFrame, days: pd.DatetimeIndex, types: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pain, baseline, timed and done (days x types) of ``days`` from the readable ratings ``c``
+    and the sessions (those on other days are left out)."""
     day_pain = c.groupby("day")["pain"].mean()
     pain = day_pain.reindex(days).to_numpy(float)
     baseline = pain.copy()
@@ -107,7 +188,7 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
         rows = days.get_indexer(pd.DatetimeIndex(s["day"]))
         done[rows, pd.Categorical(s["type"].astype(str), categories=types).codes] = True
         baseline, timed = _baselines(c, s, days, baseline, timed)
-    return Diary(days, pain, baseline, timed, done, types, np.asarray(week_start(days).asi8))
+    return pain, baseline, timed, done
 
 
 def _baselines(

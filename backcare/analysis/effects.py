@@ -30,6 +30,7 @@ Pure: DataFrames in, DataFrames out; no database, no Streamlit, deterministic.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -114,9 +115,7 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     carry = np.zeros((len(t), len(cols)))
     ok = t >= 1
     carry[ok] = diary.done[t[ok] - 1][:, cols]
-    return np.column_stack(
-        [np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(np.asarray(diary.days.day_of_week)[t])]
-    )
+    return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.weekday[t])])
 
 
 def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -206,8 +205,23 @@ def effect_details(
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]
 
 
-def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) -> pd.DataFrame:
-    """The per-type table for one lag; ``same`` carries a precomputed ``same_day`` result."""
+class _SameDay:
+    """``same_day`` of every type of a diary, fitted once when a lag first needs it (only types
+    rated mostly without timing data do): shared by the lags of one profile."""
+
+    def __init__(self, diary: Diary) -> None:
+        self._diary = diary
+        self._result: tuple[np.ndarray, np.ndarray] | None = None
+
+    def result(self) -> tuple[np.ndarray, np.ndarray]:
+        """The estimates and z statistics of every type, in the diary's type order."""
+        if self._result is None:
+            self._result = same_day(self._diary, list(range(len(self._diary.types))))
+        return self._result
+
+
+def _details(diary: Diary, lag: int, th: Thresholds, same: _SameDay | None = None) -> pd.DataFrame:
+    """The per-type table for one lag; ``same`` shares one ``same_day`` fit between lags."""
     types = diary.types
     k = len(types)
     out: dict[str, list] = {
@@ -237,7 +251,7 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: tuple | None = None) 
     return pd.DataFrame(out, columns=DETAIL_COLUMNS)
 
 
-def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: tuple | None) -> None:
+def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: _SameDay | None) -> None:
     """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
     types = diary.types
     eligible = list(range(len(types)))
@@ -271,11 +285,7 @@ def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], s
     estimate, se, q = _fit(diary, kept, eligible)
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
     if untimed:
-        same_est, z = (
-            same
-            if same is not None and len(same[0]) == len(types)
-            else same_day(diary, list(range(len(types))))
-        )
+        same_est, z = same.result() if same is not None else same_day(diary, list(range(len(types))))
     for i, j in enumerate(eligible):
         est, low, high = estimate[i], estimate[i] - q[i] * se[i], estimate[i] + q[i] * se[i]
         verdict = "lower pain" if high < 0 else "higher pain" if low > 0 else "no clear difference"
@@ -317,9 +327,13 @@ def lag_profile(
 ) -> pd.DataFrame:
     """effect_details for the same day, the next day and two days later, stacked with a ``lag``
     column (the same day always comes without an estimate: see the module docstring)."""
-    diary = build_diary(checkins, sessions)
+    return diary_lag_profile(build_diary(checkins, sessions), lags)
+
+
+def diary_lag_profile(diary: Diary, lags: tuple[int, ...] = (0, 1, 2)) -> pd.DataFrame:
+    """``lag_profile`` of a diary already laid out (``build_diary``, or ``join_spans`` of its blocks)."""
     with one_blas_thread():
-        same = same_day(diary, list(range(len(diary.types)))) if diary.types and len(diary.days) else None
+        same = _SameDay(diary)
         frames = [_details(diary, lag, DEFAULT_THRESHOLDS, same).assign(lag=lag) for lag in lags]
     return pd.concat(frames, ignore_index=True)
 
@@ -339,6 +353,16 @@ def immediate_effects(sessions: pd.DataFrame, *, min_sessions: int = 3) -> pd.Da
             low = high = float("nan")
         rows.append([str(key), mean, low, high, len(change)])
     return pd.DataFrame(rows, columns=columns)
+
+
+DOSE_WEEKS = 104  # the Insights dose view: the last two years of weeks say more about the person today
+
+
+def dose_start(last_day: date, weeks: int = DOSE_WEEKS) -> date:
+    """The Monday of the first of the last ``weeks`` calendar weeks up to ``last_day`` (the last
+    check-in): ``dose_table(..., weeks=weeks)`` reads no row before it, so a caller may load only
+    the rows from there."""
+    return last_day - timedelta(days=last_day.weekday(), weeks=weeks - 1)
 
 
 def dose_table(

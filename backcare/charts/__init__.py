@@ -15,7 +15,14 @@ from backcare.charts.colors import (
     type_color_scale,
 )
 from backcare.charts.experiments import experiment_chart
-from backcare.charts.insights import chart_data, dose_chart, forest_plot, immediate_chart, lag_chart
+from backcare.charts.insights import (
+    chart_data,
+    dose_chart,
+    dose_chart_spec,
+    forest_plot,
+    immediate_chart,
+    lag_chart,
+)
 from backcare.charts.pain import pain_calendar, pain_calendar_spec, pain_trend, pain_trend_spec
 from backcare.charts.trends import (
     WEEKDAYS,
@@ -37,6 +44,7 @@ __all__ = [
     "before_after_chart",
     "chart_data",
     "dose_chart",
+    "dose_chart_spec",
     "experiment_chart",
     "forest_plot",
     "immediate_chart",

@@ -1,12 +1,15 @@
-"""Charts for the Insights page: forest plot, lag profile, immediate effect, dose view."""
+"""Charts for the Insights page: forest plot, lag profile, immediate effect, dose view (the dose view
+also as a ready spec, ``dose_chart_spec``, filled into a layout built once: see ``charts/specs.py``)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import altair as alt
 import pandas as pd
 
+from backcare.charts import specs
 from backcare.charts.colors import FIT_WIDTH, AnyChart, type_color_scale, type_colour
 from backcare.charts.trends import with_type_names
 
@@ -146,9 +149,29 @@ def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> A
     )
 
 
+DOSE_COLUMNS = ["week", "mean_pain", "logged_days", "minutes"]  # what the dose chart draws
+
+
 def dose_chart(weeks: pd.DataFrame) -> AnyChart:
-    """Weekly exercise minutes against the week's mean pain, with a straight-line summary."""
-    base = alt.Chart(weeks).encode(
+    """Weekly exercise minutes against the week's mean pain, with a straight-line summary (only the
+    ``DOSE_COLUMNS`` of ``weeks`` go into the chart: the per-type minutes are not drawn)."""
+    drawn = weeks[DOSE_COLUMNS]
+    return _dose_layout({"weeks": drawn}).properties(description=_dose_description(drawn))
+
+
+def dose_chart_spec(weeks: pd.DataFrame) -> dict[str, Any]:
+    """``dose_chart(weeks).to_dict()``, made from a layout built once (``specs.filled``): the chart is
+    redrawn after every check-in (this week's mean pain moves), its layout never changes."""
+    drawn = weeks[DOSE_COLUMNS]
+    return specs.filled(_dose_layout, (), {"weeks": drawn}, description=_dose_description(drawn))
+
+
+def _dose_description(weeks: pd.DataFrame) -> str:
+    return f"Weekly exercise minutes against that week's mean pain, {len(weeks)} weeks, with a straight-line summary."
+
+
+def _dose_layout(data: Mapping[str, Any]) -> AnyChart:
+    base = alt.Chart(data["weeks"]).encode(
         x=alt.X("minutes:Q", title="Exercise minutes that week"),
         y=alt.Y("mean_pain:Q", title="Mean pain that week", scale=alt.Scale(domain=[0, 10])),
     )
@@ -162,8 +185,5 @@ def dose_chart(weeks: pd.DataFrame) -> AnyChart:
     )
     line = base.transform_regression("minutes", "mean_pain").mark_line(color="#b56576", strokeDash=[6, 3])
     return alt.layer(dots, line).properties(
-        autosize=FIT_WIDTH,
-        height=260,
-        title="Weekly minutes and weekly pain",
-        description=f"Weekly exercise minutes against that week's mean pain, {len(weeks)} weeks, with a straight-line summary.",
+        autosize=FIT_WIDTH, height=260, title="Weekly minutes and weekly pain"
     )

@@ -44,8 +44,9 @@ def session_block_summaries(
     store: Store, block_days: int, start: date | None, end: date | None, *, names: bool = True
 ) -> dict[int, Summary]:
     """Block number -> summary of the sessions in [start, end] and of their movements, each with the
-    names of every type and movement unless ``names`` is False; the third item is the block's latest
-    session ``updated_at``."""
+    names of every type and movement, unless ``names`` is False: then of the sessions' own rows
+    only (for frames without movements or names); the third item is the block's latest session
+    ``updated_at``."""
     sessions = (
         f"SELECT {_BLOCK.format(column='date')} AS block, {_ROWS.format(id='id', t='sessions')} "
         "FROM sessions WHERE date >= ? AND date <= ? GROUP BY block"
@@ -68,8 +69,12 @@ def session_block_summaries(
         summary = {
             row[0]: tuple(row[1:]) for row in store.conn.execute(sessions, [block_days, *_bounds(start, end)])
         }
-        moved = {
-            row[0]: tuple(row[1:])
-            for row in store.conn.execute(movements, [block_days, *_bounds(start, end)])
-        }
+        moved = (
+            {
+                row[0]: tuple(row[1:])
+                for row in store.conn.execute(movements, [block_days, *_bounds(start, end)])
+            }
+            if names
+            else {}
+        )
     return {block: (*rows, moved.get(block), shown) for block, rows in summary.items()}

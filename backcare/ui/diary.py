@@ -148,27 +148,31 @@ def first_day() -> date | None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _analysis_inputs(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return aggregates.analysis_inputs(_open_store(path), path)
+def _insights_inputs(path: str, rev: int) -> aggregates.InsightsInputs:
+    return aggregates.insights_inputs(_open_store(path), path)
 
 
-def analysis_inputs() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(check-ins, sessions) with only the columns the analysis reads (store/analysis_inputs.py),
-    shared like the full frames and cached until the next write: a fraction of the full frames' cost."""
-    return _analysis_inputs(*_key())
+def insights_inputs() -> aggregates.InsightsInputs:
+    """The Insights page's inputs (the model's diary laid out per block, every session, the rows of
+    the dose table's weeks), with only the columns the analysis reads (store/analysis_inputs.py),
+    shared like the full frames and cached until the next write; a save lays out only the blocks it
+    touched, and the sessions are the same frame while they are unchanged."""
+    return _insights_inputs(*_key())
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     from backcare import analysis
 
-    profile = analysis.lag_profile(*_analysis_inputs(path, rev))
+    profile = analysis.diary_lag_profile(_insights_inputs(path, rev).diary)
     return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
 
 
 def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(next-day effect details, same/next/two-days lag profile), computed once per data revision:
-    the profile's next-day rows are the details, so the slow regression runs three times, not four."""
+    """(next-day effect details, same/next/two-days lag profile), computed once per data revision
+    from the diary laid out per block (``insights_inputs``: a save lays out only the blocks it
+    touched); the profile's next-day rows are the details, so the slow regression runs three
+    times, not four."""
     return _insights(*_key())
 
 
