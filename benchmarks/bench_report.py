@@ -184,7 +184,7 @@ def main() -> int:
         started = time.perf_counter()
         warm_up()  # what the Report page does, once per process, after it is drawn
         print(
-            f"engine warm-up (once per app process, end of the Report page's run): {time.perf_counter() - started:.2f} s"
+            f"engine warm-up (once per app process, in the background after the first page): {time.perf_counter() - started:.2f} s"
         )
         results: dict[str, tuple[float, float, float]] = {}
         with Store(db) as store:

@@ -228,12 +228,16 @@ def test_the_first_page_warms_what_other_pages_first_need(db_path, monkeypatch):
         with store.transaction() as conn:  # written long ago: blocks written seconds ago are always reread
             for table in ("checkins", "sessions"):
                 conn.execute(f"UPDATE {table} SET updated_at = '2020-01-01T00:00:00Z'")
+    from backcare.reports import pdf
+
     monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())
+    monkeypatch.setattr(pdf, "_warmed", [])  # as in a fresh process: the report engines not started
     at = AppTest.from_file(APP, default_timeout=120).run()
     warming = [t for t in threading.enumerate() if t.name == ui.WARM_THREAD]
     assert warming, "no warm-up thread after the first page"
     for thread in warming:
         thread.join(120)
+    assert pdf._warmed, "the report's engines were not started, so the Report page would start them"
     built = aggregates.CACHE.rebuilt
     assert built > 0
     at.switch_page("views/insights.py").run()

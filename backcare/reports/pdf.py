@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -139,9 +140,18 @@ def report_file_name(start: date, end: date) -> str:
     return f"backcare-report-{start.isoformat()}-to-{end.isoformat()}.pdf"
 
 
-def warm_up() -> None:
-    """Start the chart engine and WeasyPrint once per process (about 1 s), so the first report is fast."""
-    from weasyprint import HTML
+_warm_lock = threading.Lock()
+_warmed: list[bool] = []
 
-    chart_export.warm_up()
-    HTML(string="<p>backcare</p>").write_pdf()
+
+def warm_up() -> None:
+    """Start the chart engine and WeasyPrint once per process (about 1 s), so the first report is
+    fast. Later calls return at once; a call while another runs waits for it."""
+    with _warm_lock:
+        if _warmed:
+            return
+        from weasyprint import HTML
+
+        chart_export.warm_up()
+        HTML(string="<p>backcare</p>").write_pdf()
+        _warmed.append(True)

@@ -183,10 +183,10 @@ WARM_THREAD = "backcare-warm-diary"
 
 def warm_up() -> None:
     """Once per process and diary, after a page is drawn: in the background, import the analysis
-    (SciPy, statsmodels), load every check-in and session block and make the Insights model, so a
-    first visit of another page finds them ready (ten years: the blocks the Experiments, History
-    and Report pages read, and Insights' inputs and regression; with the imports about 1 s of CPU
-    that first visits no longer wait for)."""
+    (SciPy, statsmodels), load every check-in and session block, make the Insights model and start
+    the report's engines (WeasyPrint, vl-convert), so a first visit of another page finds them ready
+    (ten years: the blocks the Experiments, History and Report pages read, and Insights' inputs and
+    regression; with the imports and engines about 2 s of CPU that first visits no longer wait for)."""
     _warming(str(active_db_path()))
 
 
@@ -207,3 +207,6 @@ def _warm(path: str) -> None:
         aggregates.checkins(db, path)
         aggregates.sessions(db, path)
         _insights(path, rev)
+        from backcare.reports.pdf import warm_up as warm_report_engines
+
+        warm_report_engines()  # WeasyPrint and vl-convert: the Report page then has nothing left to start
