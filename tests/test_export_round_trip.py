@@ -163,21 +163,33 @@ def test_every_stored_value_survives_export_and_import_into_an_empty_diary(full_
         assert after[table] == rows, f"{table} differs after the round trip"
 
 
+def _with_rows(data: bytes, name: str, change) -> bytes:
+    """The export with one file's rows (header first) passed through ``change``; the file is left
+    out when ``change`` returns None (an export made before that file was exported)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as new, zipfile.ZipFile(out, "w") as archive:
+        for info in new.infolist():
+            content = new.read(info)
+            if info.filename == name:
+                rows = change(list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))))
+                if rows is None:
+                    continue
+                text = io.StringIO(newline="")
+                csv.writer(text, lineterminator="\r\n").writerows(rows)
+                content = text.getvalue().encode("utf-8-sig")
+            archive.writestr(info.filename, content)
+    return out.getvalue()
+
+
 def test_an_export_written_before_check_in_times_were_exported_still_imports(full_diary):
     with Store(full_diary) as store:
         data = export_zip(diary_tables(store))
-    old = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as new, zipfile.ZipFile(old, "w") as archive:
-        for info in new.infolist():
-            content = new.read(info)
-            if info.filename == "checkins.csv":
-                rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
-                assert rows[0][-2:] == ["time", "utc_offset"]
-                out = io.StringIO(newline="")
-                csv.writer(out, lineterminator="\r\n").writerows(row[:-2] for row in rows)
-                content = out.getvalue().encode("utf-8-sig")
-            archive.writestr(info.filename, content)
-    diary = read_csv_zip(old.getvalue(), "old-export.zip")
+
+    def without_times(rows):
+        assert rows[0][-2:] == ["time", "utc_offset"]
+        return [row[:-2] for row in rows]
+
+    diary = read_csv_zip(_with_rows(data, "checkins.csv", without_times), "old-export.zip")
     last = max(diary.checkins, key=lambda c: c.date)
     assert last.date == END and last.pain == 3
     assert last.time is None and last.utc_offset is None
@@ -186,20 +198,14 @@ def test_an_export_written_before_check_in_times_were_exported_still_imports(ful
 def test_a_check_in_time_or_offset_that_is_not_one_is_named_with_its_line(full_diary):
     with Store(full_diary) as store:
         data = export_zip(diary_tables(store))
-    broken = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as new, zipfile.ZipFile(broken, "w") as archive:
-        for info in new.infolist():
-            content = new.read(info)
-            if info.filename == "checkins.csv":
-                rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
-                rows[1][CHECKIN_HEADER.index("time")] = "25:99"
-                rows[2][CHECKIN_HEADER.index("utc_offset")] = "CET"
-                out = io.StringIO(newline="")
-                csv.writer(out, lineterminator="\r\n").writerows(rows)
-                content = out.getvalue().encode("utf-8-sig")
-            archive.writestr(info.filename, content)
+
+    def spoiled(rows):
+        rows[1][CHECKIN_HEADER.index("time")] = "25:99"
+        rows[2][CHECKIN_HEADER.index("utc_offset")] = "CET"
+        return rows
+
     with pytest.raises(ImportFormatError) as caught:
-        read_csv_zip(broken.getvalue(), "export.zip")
+        read_csv_zip(_with_rows(data, "checkins.csv", spoiled), "export.zip")
     message = str(caught.value)
     assert "checkins.csv, line 2: Time" in message
     assert "checkins.csv, line 3: UTC offset 'CET' is not like +01:00 or -08:00." in message
@@ -236,24 +242,6 @@ def test_a_check_in_keeps_its_offset_unless_a_new_one_is_named(store):
     assert checkins_frame(store)["pain"].tolist() == [6]
 
 
-def _with_experiments(data: bytes, change) -> bytes:
-    """The export with experiments.csv's rows (header first) passed through ``change``; the file is
-    left out when ``change`` returns None (an export made before experiments were exported)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as new, zipfile.ZipFile(out, "w") as archive:
-        for info in new.infolist():
-            content = new.read(info)
-            if info.filename == "experiments.csv":
-                rows = change(list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""))))
-                if rows is None:
-                    continue
-                text = io.StringIO(newline="")
-                csv.writer(text, lineterminator="\r\n").writerows(rows)
-                content = text.getvalue().encode("utf-8-sig")
-            archive.writestr(info.filename, content)
-    return out.getvalue()
-
-
 def test_a_plan_edited_in_the_export_stays_flagged_as_changed_after_it_started(full_diary, tmp_path):
     from backcare.exports.experiment_rows import EXPERIMENT_HEADER
     from backcare.store import running_experiment
@@ -267,7 +255,7 @@ def test_a_plan_edited_in_the_export_stays_flagged_as_changed_after_it_started(f
         return rows
 
     with Store(tmp_path / "edited.db") as fresh:
-        load_diary(fresh, read_csv_zip(_with_experiments(data, more_pairs), "export.zip"))
+        load_diary(fresh, read_csv_zip(_with_rows(data, "experiments.csv", more_pairs), "export.zip"))
         with pytest.raises(Exception, match="no longer matches the plan locked when it started"):
             running_experiment(fresh)
     with Store(tmp_path / "faithful.db") as fresh:
@@ -288,7 +276,7 @@ def test_experiment_rows_that_cannot_be_stored_are_named_and_nothing_is_imported
         return rows
 
     with pytest.raises(ImportFormatError) as caught:
-        read_csv_zip(_with_experiments(data, spoiled), "export.zip")
+        read_csv_zip(_with_rows(data, "experiments.csv", spoiled), "export.zip")
     message = str(caught.value)
     assert "experiments.csv, line 2: Status must be one of active, paused, stopped, completed" in message
     assert "experiments.csv, line 3: started_at must be a UTC time" in message
@@ -299,13 +287,13 @@ def test_experiment_rows_that_cannot_be_stored_are_named_and_nothing_is_imported
         return rows
 
     with pytest.raises(ImportFormatError, match="2 running \\(active or paused\\) experiments"):
-        read_csv_zip(_with_experiments(data, two_running), "export.zip")
+        read_csv_zip(_with_rows(data, "experiments.csv", two_running), "export.zip")
 
 
 def test_an_export_without_experiments_csv_still_imports(full_diary):
     with Store(full_diary) as store:
         data = export_zip(diary_tables(store))
-    diary = read_csv_zip(_with_experiments(data, lambda rows: None), "old-export.zip")
+    diary = read_csv_zip(_with_rows(data, "experiments.csv", lambda rows: None), "old-export.zip")
     assert diary.experiments == [] and len(diary.checkins) > 40
     assert "planned experiments" not in diary.describe()
     assert "2 planned experiments" in read_csv_zip(data, "export.zip").describe()

@@ -16,6 +16,7 @@ from backcare.errors import ValidationError
 from backcare.experiments.plan import validate_plan
 from backcare.models import parse_date, parse_int
 from backcare.records import ExperimentPlan, ExperimentRecord, plan_hash
+from backcare.store.experiments import RUNNING, STATUSES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +40,6 @@ EXPERIMENT_HEADER = [
     "updated_at",
     "plan_hash",
 ]
-STATUSES = ("active", "paused", "stopped", "completed")
-RUNNING = ("active", "paused")
 README_LINE = (
     "- experiments.csv: planned self-experiments: the plan as locked at the start (type tested, comparison\n"
     "  (empty: the usual routine), first day, days per period, pairs, washout days, days a week, the seed\n"
