@@ -62,12 +62,14 @@ def test_a_pdf_with_its_charts_drawn_in_a_child_process(store):
     assert gc.get_threshold() == before
 
 
-def test_the_report_page_starts_no_thread(db_path):
+def test_the_report_page_starts_no_thread(db_path, monkeypatch):
     """Regression: the page started a warm-up thread whose imports could deadlock with the page's own
     analysis (a browser test saw the page never finish). The warm-up now runs in the page's own run."""
     with Store(db_path) as store:
         demo.write_demo(store, 60, 5)
-    ui.warm_report_engines.clear()  # as in a fresh app process
+    from backcare.reports import pdf
+
+    monkeypatch.setattr(pdf, "_warmed", [])  # as in a fresh app process: the engines not started
     started: list[str] = []
     threading.setprofile(lambda *_: started.append(threading.current_thread().name))
     try:

@@ -151,14 +151,10 @@ def _serve_downloads_once() -> None:
     storage._backcare_serve_once = True
 
 
-@st.cache_resource(show_spinner=False)
 def warm_report_engines() -> None:
-    """Once per process: start the chart engine and WeasyPrint (about 1 s), so the first PDF is quick.
-
-    It runs in the Report page's own script run, after the page is drawn, never in a thread: vl-convert
-    holds the GIL while its engine starts, so a thread saved no time, and an import in a thread (its
-    dlopen holds the GIL) could deadlock with threadpoolctl < 3.8's library scan (dl_iterate_phdr with
-    a Python callback) run by the page's analysis at the same moment."""
+    """Make sure the chart engine and WeasyPrint have started (``reports.pdf.warm_up``: once per
+    process, under a lock). The app's background warm-up after the first page normally started them
+    already; the Report page calls this last, after it is drawn, and it starts no thread itself."""
     from backcare.reports.pdf import warm_up
 
     warm_up()
