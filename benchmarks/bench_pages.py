@@ -55,35 +55,68 @@ def _timed(at: AppTest) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
-def measure(template: Path, page: str, variant: dict[str, str] | None, repeats: int) -> list[float]:
-    """Medians in ms of ``page`` on a copy of ``template``: warm wall, after-save wall, after-save CPU."""
-    with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.db"
-        shutil.copyfile(template, db)
-        os.environ["BACKCARE_DB"] = str(db)
-        for name in list(logging.root.manager.loggerDict):  # AppTest's bare-mode warnings
-            if name.startswith("streamlit"):
-                logging.getLogger(name).setLevel(logging.ERROR)
-        st.cache_data.clear()
-        st.cache_resource.clear()
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+class PageRuns:
+    """One page of the app on a copy of a demo diary, in an AppTest of its own (its database chosen
+    by BACKCARE_DB before each run, so that several can take turns in one process)."""
+
+    def __init__(self, template: Path, folder: Path, page: str, variant: dict[str, str] | None) -> None:
+        self.db = folder / f"bench-{template.name}"
+        shutil.copyfile(template, self.db)
+        self._use()
+        self.app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
         for thread in threading.enumerate():  # the first page's background warm-up: not a rerun's cost
             if thread.name == ui.WARM_THREAD:
                 thread.join()
-        at.switch_page(page).run()
+        self.app.switch_page(page).run()
         for key, value in (variant or {}).items():
-            at.selectbox(key=key).set_value(value).run()
-        at.run()
-        warm, after_save, after_save_cpu = [], [], []
-        with Store(db) as writer:  # a second connection: another tab or the CLI
+            self.app.selectbox(key=key).set_value(value).run()
+        self.app.run()
+        self.warm: list[float] = []
+        self.after_save: list[float] = []
+        self.after_save_cpu: list[float] = []
+
+    def _use(self) -> None:
+        os.environ["BACKCARE_DB"] = str(self.db)
+
+    def one_round(self, writer: Store, pain: int) -> None:
+        """A warm rerun, a save through ``writer`` (another connection: another tab or the CLI), and
+        the first rerun after it."""
+        self._use()
+        self.warm.append(_timed(self.app)[0])
+        save_checkin(writer, CheckIn(date=date.today(), pain=pain, source="bench"))
+        wall, cpu = _timed(self.app)
+        self.after_save.append(wall)
+        self.after_save_cpu.append(cpu)
+        assert not self.app.exception, self.app.exception
+
+    def medians(self) -> list[float]:
+        """Medians in ms: warm wall, after-save wall, after-save CPU."""
+        return [statistics.median(x) for x in (self.warm, self.after_save, self.after_save_cpu)]
+
+
+def measure(
+    templates: list[Path], page: str, variant: dict[str, str] | None, repeats: int
+) -> list[list[float]]:
+    """``PageRuns.medians`` of ``page`` for each template. The sizes take turns, round after round,
+    so that a change in the machine's speed during the run (other work, a slower core) reaches
+    every size alike instead of only the one measured at that moment; the ratio compares like
+    with like."""
+    for name in list(logging.root.manager.loggerDict):  # AppTest's bare-mode warnings
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = [PageRuns(template, Path(tmp), page, variant) for template in templates]
+        writers = [Store(run.db) for run in runs]
+        try:
             for i in range(repeats):
-                warm.append(_timed(at)[0])
-                save_checkin(writer, CheckIn(date=date.today(), pain=i % 10, source="bench"))
-                wall, cpu = _timed(at)
-                after_save.append(wall)
-                after_save_cpu.append(cpu)
-                assert not at.exception, at.exception
-        return [statistics.median(x) for x in (warm, after_save, after_save_cpu)]
+                for run, writer in zip(runs, writers, strict=True):
+                    run.one_round(writer, i % 10)
+        finally:
+            for writer in writers:
+                writer.close()
+        return [run.medians() for run in runs]
 
 
 def main() -> int:
@@ -107,7 +140,7 @@ def main() -> int:
         print(f"{'page':<26}" + "   30d    10y ratio  " * 3 + " verdict")
         worst_ratio, worst_ms = 0.0, 0.0
         for page, variant in rows:
-            small, big = (measure(templates[d], page, variant, args.repeats) for d in SIZES)
+            small, big = measure([templates[d] for d in SIZES], page, variant, args.repeats)
             ratio = big[2] / small[2]  # judged on CPU time: wall adds waiting for a busy core
             worst_ratio, worst_ms = max(worst_ratio, ratio), max(worst_ms, big[2])
             label = page.removeprefix("views/") + (" (All)" if variant else "")

@@ -187,6 +187,36 @@ def test_dose_chart_from_its_cached_layout_is_altairs(tmp_path):
     assert any(name.startswith("min_") for name in weeks.columns)
 
 
+def test_forest_and_lag_charts_from_cached_layouts_are_altairs(tmp_path):
+    """Insights' forest plot and lag chart, made from layouts built once, equal Altair's validated
+    to_dict() of the same charts; moved estimates give their own data and description, never the
+    cached ones, and another set of types or another order gives its own layout."""
+    with Store(tmp_path / "diary.db") as store:
+        demo.write_demo(store, 400, 3, END)
+        narrow = analysis_checkins(store), analysis_sessions(store)
+        types = type_names(store)
+    profile = charts.chart_data(analysis.lag_profile(*narrow))
+    details = profile[(profile["lag"] == 1) & profile["estimate"].notna()].drop(columns="lag")
+    assert len(details) >= 3
+    moved = profile.copy()
+    first = moved.index[moved["estimate"].notna() & (moved["lag"] == 1)][0]
+    moved.loc[first, ["estimate", "ci_low", "ci_high"]] += 2.5  # now the highest: another order
+    renamed = {**types, details["exercise_type"].iloc[0]: "Renamed type"}
+    made = []
+    for chosen, names in ((profile, types), (moved, types), (profile, renamed), (profile, types)):
+        chosen_details = chosen[chosen["lag"] == 1].drop(columns="lag")
+        forest = charts.forest_plot_spec(chosen_details, names)
+        lags = charts.lag_chart_spec(chosen, names)
+        assert forest == charts.forest_plot(chosen_details, names).to_dict()
+        assert lags == charts.lag_chart(chosen, names).to_dict()
+        made.append((forest, lags))
+    assert made[0] == made[3]  # the same data again: the same spec from the cached layouts
+    for changed in made[1:3]:
+        assert changed[0]["datasets"] != made[0][0]["datasets"] and changed[1] != made[0][1]
+    assert made[1][0]["description"] != made[0][0]["description"]
+    assert "Renamed type" in str(made[2][0]["datasets"]) and "Renamed type" in str(made[2][1])
+
+
 def test_a_spec_made_ready_is_the_spec_itself(tmp_path):
     """prepare() takes a spec already made (a dict) as it is, and turns its datasets into Arrow."""
     with Store(tmp_path / "diary.db") as store:
@@ -200,3 +230,36 @@ def test_a_spec_made_ready_is_the_spec_itself(tmp_path):
     assert prepared.sent["datasets"] == {
         key: dataframe_util.convert_anything_to_arrow_bytes(rows) for key, rows in spec["datasets"].items()
     }
+
+
+def test_a_charts_cache_key_follows_its_data_not_the_frame_object():
+    """The digest that keys a chart's spec: the same values in another frame give the same key (the
+    chart survives a save that moved nothing it draws); any changed value, missing value or type
+    name gives another."""
+    from backcare.ui.widgets import content_digest
+
+    frame = pd.DataFrame({"exercise_type": ["yoga", "walking"], "estimate": [-0.4, np.nan], "n": [12, 30]})
+    names = {"yoga": "Yoga", "walking": "Walking"}
+    key = content_digest((frame, names))
+    assert content_digest((frame.copy(deep=True), dict(names))) == key
+    changed = frame.copy()
+    changed.loc[0, "estimate"] = -0.5
+    filled = frame.fillna({"estimate": 0.0})
+    assert len({key, content_digest((changed, names)), content_digest((filled, names))}) == 3
+    assert content_digest((frame, {**names, "yoga": "Hatha yoga"})) != key
+    assert content_digest(None) is None
+
+
+def test_a_dataset_drawn_again_is_converted_once_and_a_changed_one_anew():
+    """Datasets named by their content (Altair's "data-<hash>") are turned into Arrow once: the
+    same values in a new chart get the very same bytes; other values get their own."""
+    zero = {"values": [{"x": 0.0}]}
+    spec = {"mark": "rule", "data": {"name": specs.dataset_name(zero["values"])}}
+    first = chart_specs.prepare({**spec, "datasets": {spec["data"]["name"]: zero["values"]}})
+    again = chart_specs.prepare({**spec, "datasets": {spec["data"]["name"]: [{"x": 0.0}]}})
+    (name,) = first.sent["datasets"]
+    assert again.sent["datasets"][name] is first.sent["datasets"][name]
+    other = [{"x": 1.0}]
+    moved = chart_specs.prepare({"mark": "rule", "datasets": {specs.dataset_name(other): other}})
+    (bytes_moved,) = moved.sent["datasets"].values()
+    assert bytes_moved == dataframe_util.convert_anything_to_arrow_bytes(other) != first.sent["datasets"][name]

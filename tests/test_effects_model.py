@@ -41,6 +41,10 @@ def test_two_stage_least_squares_matches_statsmodels_on_the_same_data():
     )
     np.testing.assert_allclose(beta, ols.params, rtol=1e-9)
     np.testing.assert_allclose(se, ols.bse, rtol=1e-9)
+    # The standard errors of a few coefficients only: the same numbers as statsmodels' for those.
+    beta_some, se_some, _ = iv_fit(y, exog, endog, endog, se_of=slice(1, 3))
+    np.testing.assert_allclose(beta_some, ols.params, rtol=1e-9)
+    np.testing.assert_allclose(se_some, ols.bse[1:3], rtol=1e-9)
 
 
 def test_t_interval_is_the_textbook_one():

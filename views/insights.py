@@ -33,7 +33,7 @@ if estimated.empty:
 else:
     drawn = charts.chart_data(estimated)
     ui.chart_with_downloads(
-        lambda: charts.forest_plot(drawn, types), "associations", first, last, "dl_forest", inputs=(drawn, types),
+        lambda: charts.forest_plot_spec(drawn, types), "associations", first, last, "dl_forest", inputs=(drawn, types),
     )  # fmt: skip
     st.caption("Dot: best estimate. Line: 95% range. Shaded: ±1 point, smaller than most people notice.")
 
@@ -70,7 +70,7 @@ st.subheader("Same day, next day, two days later")
 if profile["estimate"].notna().any():
     lags = charts.chart_data(profile)
     ui.chart_with_downloads(
-        lambda: charts.lag_chart(lags, types), "lag profile", first, last, "dl_lags", inputs=(lags, types),
+        lambda: charts.lag_chart_spec(lags, types), "lag profile", first, last, "dl_lags", inputs=(lags, types),
     )  # fmt: skip
     st.caption(
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "

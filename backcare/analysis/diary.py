@@ -36,8 +36,13 @@ class Diary:
     weekday: np.ndarray  # int: each day's day of the week (Monday 0)
 
     def week_count(self, t: np.ndarray) -> int:
-        """How many distinct weeks the day positions ``t`` fall in."""
-        return len(np.unique(self.weeks[t]))
+        """How many distinct weeks the day positions ``t`` fall in (in one pass when ``t`` is in day
+        order, as the model's rows are)."""
+        weeks = self.weeks[t]
+        steps = np.diff(weeks)
+        if (steps >= 0).all():
+            return int(np.count_nonzero(steps)) + 1 if len(weeks) else 0
+        return len(np.unique(weeks))
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: a span is kept or made anew

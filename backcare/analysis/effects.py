@@ -129,15 +129,16 @@ def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.nda
     baseline, unlogged = rows.baseline, np.isnan(rows.baseline)
     if unlogged.any():
         known = np.column_stack([exog, instruments])
-        fit = np.linalg.lstsq(known[~unlogged], baseline[~unlogged], rcond=None)[0]
+        logged = known[~unlogged]  # least squares by its normal equations (a few dozen columns)
+        fit = np.linalg.pinv(logged.T @ logged) @ (logged.T @ baseline[~unlogged])
         baseline = np.where(unlogged, known @ fit, baseline)
         exog = np.column_stack([exog, unlogged])
-    beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments)
     k = len(cols)
+    beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments, se_of=slice(1, 1 + k))
     days_with = rows.done[:, cols].sum(axis=0)
     return (
         beta[1 : 1 + k],
-        se[1 : 1 + k],
+        se,
         special.stdtrit(np.clip(np.minimum(df, days_with - 1), 1, None), 0.975),
     )
 
@@ -151,10 +152,10 @@ def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(len(cols)), np.zeros(len(cols))
     previous, missing = _filled(diary.pain[t - 1])
     exog = np.column_stack([_design(diary, t, diary.done[t], cols), missing])
-    beta, se, _df = iv_fit(diary.pain[t], exog, previous, previous)
     k = len(cols)
+    beta, se, _df = iv_fit(diary.pain[t], exog, previous, previous, se_of=slice(1, 1 + k))
     with np.errstate(divide="ignore", invalid="ignore"):
-        return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se[1 : 1 + k])
+        return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se)
 
 
 def _eligibility(diary: Diary, t: np.ndarray, mask: np.ndarray, th: Thresholds) -> str:

@@ -37,22 +37,33 @@ def hac_lags(n: int) -> int:
 
 
 def iv_fit(
-    y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.ndarray
+    y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.ndarray, se_of: slice = slice(None)
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Two-stage least squares of ``y`` on ``[exog, endog]``, ``endog`` instrumented by
     ``instruments`` (``exog`` instruments itself). Returns the coefficients, their HAC standard
     errors (Bartlett kernel, ``hac_lags(n)``, small-sample factor n/(n-p) as statsmodels'
-    ``use_correction``) and the residual degrees of freedom. Columns follow ``[exog, endog]``."""
-    regressors = np.column_stack([exog, endog])
-    all_instruments = np.column_stack([exog, instruments])
-    first = np.linalg.pinv(all_instruments.T @ all_instruments) @ (all_instruments.T @ endog)
-    fitted = np.column_stack([exog, all_instruments @ first])
-    bread = np.linalg.pinv(fitted.T @ fitted)
-    beta = bread @ fitted.T @ y
-    resid = y - regressors @ beta
-    n, p = regressors.shape
-    meat = S_hac_simple(fitted * resid[:, None], nlags=hac_lags(n))
-    cov = bread @ meat @ bread * n / max(n - p, 1)
+    ``use_correction``) and the residual degrees of freedom. Columns follow ``[exog, endog]``.
+    ``se_of``: the coefficients whose standard errors are wanted (the kernel then runs on their
+    few score columns instead of all of them: the same numbers, a fraction of the work)."""
+    # Every cross product both stages need is a block of one Gram matrix of [exog, instruments,
+    # endog, y]: one pass over the rows instead of one per stage.
+    n, q = exog.shape
+    instruments = instruments.reshape(n, -1)
+    m = instruments.shape[1]
+    gram = (lambda w: w.T @ w)(np.column_stack([exog, instruments, endog, y]))
+    a, e, out = slice(0, q + m), q + m, q + m + 1  # all instruments, endog, y
+    first = np.linalg.pinv(gram[a, a]) @ gram[a, e]
+    exog_fit = gram[:q, a] @ first  # exog' (all instruments @ first)
+    cross = np.block([[gram[:q, :q], exog_fit[:, None]], [exog_fit[None, :], first @ gram[a, a] @ first]])
+    bread = np.linalg.pinv(cross)  # (fitted' fitted)^-1, fitted = [exog, all instruments @ first]
+    beta = bread @ np.append(gram[:q, out], first @ gram[a, out])
+    resid = y - exog @ beta[:q] - endog * beta[q]
+    p = q + 1
+    # bread @ S(scores) @ bread restricted to ``se_of`` is S of the scores projected on those rows
+    wanted = bread[se_of]
+    predicted = exog @ first[:q] + instruments @ first[q:]  # the endog's first-stage fit
+    projected = (exog @ wanted[:, :q].T + predicted[:, None] * wanted[:, q]) * resid[:, None]
+    cov = S_hac_simple(projected, nlags=hac_lags(n)) * n / max(n - p, 1)
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), n - p
 
 

@@ -20,8 +20,10 @@ from backcare.charts.insights import (
     dose_chart,
     dose_chart_spec,
     forest_plot,
+    forest_plot_spec,
     immediate_chart,
     lag_chart,
+    lag_chart_spec,
 )
 from backcare.charts.pain import pain_calendar, pain_calendar_spec, pain_trend, pain_trend_spec
 from backcare.charts.trends import (
@@ -47,8 +49,10 @@ __all__ = [
     "dose_chart_spec",
     "experiment_chart",
     "forest_plot",
+    "forest_plot_spec",
     "immediate_chart",
     "lag_chart",
+    "lag_chart_spec",
     "locations_chart",
     "pain_calendar",
     "pain_calendar_spec",

@@ -1,5 +1,7 @@
-"""Charts for the Insights page: forest plot, lag profile, immediate effect, dose view (the dose view
-also as a ready spec, ``dose_chart_spec``, filled into a layout built once: see ``charts/specs.py``)."""
+"""Charts for the Insights page: forest plot, lag profile, immediate effect, dose view. The forest
+plot, the lag profile and the dose view also come as ready specs (``forest_plot_spec``,
+``lag_chart_spec``, ``dose_chart_spec``), filled into a layout built once: see ``charts/specs.py``;
+a save moves their data, not their layout."""
 
 from __future__ import annotations
 
@@ -29,18 +31,24 @@ def chart_data(results: pd.DataFrame) -> pd.DataFrame:
     return kept.round({"estimate": SHOWN_DECIMALS, "ci_low": SHOWN_DECIMALS, "ci_high": SHOWN_DECIMALS})
 
 
-def _band(low: float, high: float) -> alt.Chart:
-    return (
-        alt.Chart(pd.DataFrame({"low": [low], "high": [high]}))
-        .mark_rect(opacity=0.10, color="#2f6f73")
-        .encode(x="low:Q", x2="high:Q")
-    )
-
-
-def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
-    """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
+def _forest_parts(
+    effects: pd.DataFrame, type_names: Mapping[str, str]
+) -> tuple[dict[str, pd.DataFrame], tuple[Any, ...], str]:
+    """The forest plot's datasets, layout shape and text alternative."""
     df = with_type_names(effects.dropna(subset=["estimate"]).sort_values("estimate"), type_names)
-    df["label"] = df.apply(lambda r: f"{r['type_name']} ({int(r['n_days_with'])} days)", axis=1)
+    df["label"] = df["type_name"] + " (" + df["n_days_with"].astype(int).astype(str) + " days)"
+    frames = {
+        "effects": df,
+        "band": pd.DataFrame({"low": [-MEANINGFUL_BAND], "high": [MEANINGFUL_BAND]}),
+        "zero": pd.DataFrame({"x": [0.0]}),
+    }
+    description = _intervals(
+        "Difference in next-day pain after each type vs days without exercise", df, "estimate"
+    )
+    return frames, (tuple(type_names.items()), len(df)), description
+
+
+def _forest_layout(data: Mapping[str, Any], names: tuple[tuple[str, str], ...], rows: int) -> AnyChart:
     x = alt.X("estimate:Q", title=["Difference in next-day pain", "(points; left = lower pain)"])
     y = alt.Y("label:N", title=None, sort=None, axis=alt.Axis(labelLimit=260))
     tooltip = [
@@ -51,40 +59,77 @@ def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChar
         alt.Tooltip("n_days_with:Q", title="Days with it"),
         alt.Tooltip("n_days_without:Q", title="Days without exercise"),
     ]
-    colour = alt.Color("type_name:N", scale=type_color_scale(type_names), legend=None)
+    colour = alt.Color("type_name:N", scale=type_color_scale(dict(names)), legend=None)
     rules = (
-        alt.Chart(df).mark_rule(strokeWidth=3).encode(x=alt.X("ci_low:Q"), x2="ci_high:Q", y=y, color=colour)
+        alt.Chart(data["effects"])
+        .mark_rule(strokeWidth=3)
+        .encode(x=alt.X("ci_low:Q"), x2="ci_high:Q", y=y, color=colour)
     )
-    dots = alt.Chart(df).mark_point(filled=True, size=110).encode(x=x, y=y, color=colour, tooltip=tooltip)
-    zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
-    return alt.layer(_band(-MEANINGFUL_BAND, MEANINGFUL_BAND), zero, rules, dots).properties(autosize=FIT_WIDTH,
-        height=ROW * max(len(df), 1),
+    dots = (
+        alt.Chart(data["effects"])
+        .mark_point(filled=True, size=110)
+        .encode(x=x, y=y, color=colour, tooltip=tooltip)
+    )
+    band = alt.Chart(data["band"]).mark_rect(opacity=0.10, color="#2f6f73").encode(x="low:Q", x2="high:Q")
+    zero = alt.Chart(data["zero"]).mark_rule(strokeDash=[4, 3], color="#555").encode(x="x:Q")
+    return alt.layer(band, zero, rules, dots).properties(
+        autosize=FIT_WIDTH,
+        height=ROW * max(rows, 1),
         title=["Next-day pain after each type", "vs days without exercise"],
-        description=_intervals("Difference in next-day pain after each type vs days without exercise",
-                               df, "estimate"),
-    )  # fmt: skip
+    )
+
+
+def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
+    frames, shape, description = _forest_parts(effects, type_names)
+    return _forest_layout(frames, *shape).properties(description=description)
+
+
+def forest_plot_spec(effects: pd.DataFrame, type_names: Mapping[str, str]) -> dict[str, Any]:
+    """``forest_plot(...).to_dict()`` from a layout built once per set of types and number of rows
+    (``specs.filled``): after a save the estimates move, the layout does not."""
+    frames, shape, description = _forest_parts(effects, type_names)
+    return specs.filled(_forest_layout, shape, frames, description=description)
 
 
 def _intervals(what: str, df: pd.DataFrame, column: str) -> str:
     """Text alternative of an estimate-with-interval chart (points, negative = lower pain)."""
     rows = [
-        f"{r['type_name']} {r[column]:+.1f} (95% range {r['ci_low']:+.1f} to {r['ci_high']:+.1f})"
-        for _, r in df.iterrows()
+        f"{name} {value:+.1f} (95% range {low:+.1f} to {high:+.1f})"
+        for name, value, low, high in zip(df["type_name"], df[column], df["ci_low"], df["ci_high"], strict=True)
     ]
     return f"{what}, in points: " + ("; ".join(rows) if rows else "no estimates yet") + "."
 
 
-def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
-    """Estimate with interval for the same day, the next day and two days later, per type."""
+WHEN = {0: "Same day", 1: "Next day", 2: "2 days later"}
+
+
+def _lag_parts(
+    profile: pd.DataFrame, type_names: Mapping[str, str]
+) -> tuple[dict[str, pd.DataFrame], tuple[Any, ...], str]:
+    """The lag chart's datasets, layout shape (the types, their order, those drawn) and text alternative."""
     df = with_type_names(profile.dropna(subset=["estimate"]), type_names)
-    df["when"] = df["lag"].map({0: "Same day", 1: "Next day", 2: "2 days later"})
-    x = alt.X(
-        "when:N", sort=["Same day", "Next day", "2 days later"], title=None, axis=alt.Axis(labelAngle=0)
-    )
+    df["when"] = df["lag"].map(WHEN)
     order = df[df["lag"] == 1].sort_values("estimate")["type_name"].tolist()
     order += sorted(set(df["type_name"]) - set(order))
-    colour = type_colour("Exercise", type_names, df["type_name"])
-    offset = alt.XOffset("type_name:N", sort=order)
+    description = _intervals(
+        "Difference in pain on the same day, the next day and two days later",
+        df.assign(type_name=df["type_name"] + ", " + df["when"].str.lower()),
+        "estimate",
+    )
+    shape = (tuple(type_names.items()), tuple(order), tuple(sorted(set(df["type_name"]))))
+    return {"lags": df, "zero": pd.DataFrame({"y": [0.0]})}, shape, description
+
+
+def _lag_layout(
+    data: Mapping[str, Any],
+    names: tuple[tuple[str, str], ...],
+    order: tuple[str, ...],
+    shown: tuple[str, ...],
+) -> AnyChart:
+    x = alt.X("when:N", sort=list(WHEN.values()), title=None, axis=alt.Axis(labelAngle=0))
+    colour = type_colour("Exercise", dict(names), shown)
+    offset = alt.XOffset("type_name:N", sort=list(order))
     tooltip = [
         alt.Tooltip("type_name:N", title="Exercise"),
         alt.Tooltip("when:N", title="When"),
@@ -93,25 +138,35 @@ def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
         alt.Tooltip("ci_high:Q", title="95% to", format="+.1f"),
     ]
     bars = (
-        alt.Chart(df)
+        alt.Chart(data["lags"])
         .mark_rule(strokeWidth=2)
         .encode(x=x, xOffset=offset, y="ci_low:Q", y2="ci_high:Q", color=colour)
     )
     dots = (
-        alt.Chart(df)
+        alt.Chart(data["lags"])
         .mark_point(filled=True, size=60)
         .encode(
             x=x, xOffset=offset, y=alt.Y("estimate:Q", title="Difference in pain (points)"), color=colour,
             tooltip=tooltip,
         )
     )  # fmt: skip
-    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
-    return alt.layer(zero, bars, dots).properties(autosize=FIT_WIDTH,
-        height=240,
-        title=["How the difference looks", "over the days after"],
-        description=_intervals("Difference in pain on the same day, the next day and two days later",
-                               df.assign(type_name=df["type_name"] + ", " + df["when"].str.lower()), "estimate"),
-    )  # fmt: skip
+    zero = alt.Chart(data["zero"]).mark_rule(strokeDash=[4, 3], color="#555").encode(y="y:Q")
+    return alt.layer(zero, bars, dots).properties(
+        autosize=FIT_WIDTH, height=240, title=["How the difference looks", "over the days after"]
+    )
+
+
+def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
+    """Estimate with interval for the same day, the next day and two days later, per type."""
+    frames, shape, description = _lag_parts(profile, type_names)
+    return _lag_layout(frames, *shape).properties(description=description)
+
+
+def lag_chart_spec(profile: pd.DataFrame, type_names: Mapping[str, str]) -> dict[str, Any]:
+    """``lag_chart(...).to_dict()`` from a layout built once per set of types and their order
+    (``specs.filled``)."""
+    frames, shape, description = _lag_parts(profile, type_names)
+    return specs.filled(_lag_layout, shape, frames, description=description)
 
 
 def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:

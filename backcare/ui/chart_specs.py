@@ -7,11 +7,14 @@ skipped (tests validate every chart; it doubled the cost), and its data step is
 A chart can also come as a spec already (``charts.specs.filled``), with no Altair objects at all.
 ``st.vega_lite_chart`` converts every inline dataset to Arrow on every rerun, cached spec or not;
 a dataset that is already bytes is sent as it is, so the bytes are made once here, by Streamlit's
-own converter from the very records it would convert.
+own converter from the very records it would convert, and once per content: a dataset named by
+its values' hash (as Altair names inline data) is converted the first time that name is seen.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +22,13 @@ import altair as alt
 from streamlit import dataframe_util
 
 from backcare.charts.specs import records
+
+# Arrow bytes of datasets named by their content (Altair's "data-" + a hash of the values): equal
+# names mean equal values, so a dataset drawn again (a zero line, a band, an unchanged layer) is
+# converted once. Bytes are never changed, only handed to Streamlit.
+_converted: OrderedDict[str, bytes] = OrderedDict()
+_lock = threading.Lock()
+_MAX_CONVERTED = 64
 
 
 @dataclass(frozen=True)
@@ -39,17 +49,29 @@ def prepare(chart: Any) -> ChartSpec:
         with alt.data_transformers.enable("backcare_records"):
             spec = chart.to_dict(validate=False)
     datasets = spec.get("datasets") or {}
-    sent = {**spec, "datasets": {name: _arrow(values) for name, values in datasets.items()}}
+    sent = {**spec, "datasets": {name: _arrow(name, values) for name, values in datasets.items()}}
     if not datasets:
         sent.pop("datasets")
     return ChartSpec(spec, sent)
 
 
-def _arrow(values: Any) -> Any:
+def _arrow(name: str, values: Any) -> Any:
     # Records become Arrow exactly as Streamlit would convert them; anything else (GeoJSON) stays.
-    if isinstance(values, list) and all(isinstance(row, dict) for row in values):
+    if not (isinstance(values, list) and all(isinstance(row, dict) for row in values)):
+        return values
+    if not name.startswith("data-"):  # not named by its content: converted each time
         return dataframe_util.convert_anything_to_arrow_bytes(values)
-    return values
+    with _lock:
+        converted = _converted.get(name)
+        if converted is not None:
+            _converted.move_to_end(name)
+            return converted
+    converted = dataframe_util.convert_anything_to_arrow_bytes(values)
+    with _lock:
+        _converted[name] = converted
+        while len(_converted) > _MAX_CONVERTED:
+            _converted.popitem(last=False)
+    return converted
 
 
 alt.data_transformers.register("backcare_records", records)
