@@ -23,5 +23,6 @@ ui.gate(PAGES)
 ui.sidebar()
 ui.close_navigation_after_choice()
 page = st.navigation(PAGES)
-page.run()
+with ui.page_run():  # background work waits for a pause between runs
+    page.run()
 ui.warm_up()  # once, after the first page is drawn: what other pages' first visits need

@@ -8,7 +8,7 @@ no running indicator), no element from the previous page is left (stale) and eve
 first page (default 5: a person reads it; the app warms other pages' data meanwhile); "first now"
 the same on a fresh ten-year server with no pause; "again" the median of the next visits. Then the
 streamlit process's resident memory (VmRSS, and its peak VmHWM, from /proc) after visiting every page.
-Target (issue 17): every page interactive within 1 s with ten years of data.
+Target (issue 17): every page interactive within 1 s with ten years of data, in all three columns.
 Run: .venv/bin/python benchmarks/bench_browser.py [--repeats N]
 """
 
@@ -161,18 +161,20 @@ def main() -> int:
     )
     worst = 0.0
     for title, _ in PAGES:
-        (f_small, a_small), (f_big, a_big) = small[0][title], big[0][title]
-        worst = max(worst, f_big, a_big)
-        verdict = "ok" if max(f_big, a_big) <= TARGET_S else "OVER TARGET"
+        (f_small, a_small), (f_big, a_big), now = small[0][title], big[0][title], hurried[0][title][0]
+        worst = max(worst, f_big, a_big, now)
+        verdict = "ok" if max(f_big, a_big, now) <= TARGET_S else "OVER TARGET"
         print(
             f"{title:<16} {f_small:9.2f} {f_big:9.2f} {f_big / f_small:6.2f} "
-            f"{a_small:9.2f} {a_big:9.2f} {a_big / a_small:6.2f} {hurried[0][title][0]:13.2f}  {verdict}"
+            f"{a_small:9.2f} {a_big:9.2f} {a_big / a_small:6.2f} {now:13.2f}  {verdict}"
         )
     print(
         f"opening the app (first page, cold): {small[1]:.2f} s with 30 days, {big[1]:.2f} s with ten years"
         f" ({hurried[1]:.2f} s on the second ten-year server)"
     )
-    print(f"slowest ten-year page: {worst:.2f} s (target <= {TARGET_S:.1f} s)")
+    print(
+        f"slowest ten-year page, first, again or clicked at once: {worst:.2f} s (target <= {TARGET_S:.1f} s)"
+    )
     (rss_s, hwm_s), (rss_b, hwm_b) = small[2], big[2]
     print(
         f"streamlit process after visiting every page: RSS {rss_s:.0f} MB (peak {hwm_s:.0f}) with 30 days, "

@@ -249,3 +249,31 @@ def test_the_first_page_warms_what_other_pages_first_need(db_path, monkeypatch):
     monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
     cold = open_page("views/insights.py")
     assert [m.value for m in cold.markdown] == warmed
+
+
+def test_background_work_waits_until_no_page_has_run_for_a_while():
+    """The report's engines start at a pause: while a page runs, and for ``quiet`` seconds after it
+    ended, wait_for_a_pause does not return (it gives up after ``at_most``)."""
+    import threading
+    import time
+
+    from backcare.ui import diary
+
+    ended = threading.Event()
+
+    def one_page_run() -> None:
+        with diary.page_run():
+            time.sleep(0.6)
+        ended.set()
+
+    start = time.monotonic()
+    worker = threading.Thread(target=one_page_run)
+    worker.start()
+    time.sleep(0.05)
+    diary.wait_for_a_pause(quiet=0.3, at_most=30)
+    waited = time.monotonic() - start
+    assert ended.is_set() and waited >= 0.85, waited  # the run (0.6 s), then the quiet 0.3 s
+    worker.join()
+    start = time.monotonic()
+    diary.wait_for_a_pause(quiet=5.0, at_most=0.5)  # never a pause long enough: gives up
+    assert 0.45 <= time.monotonic() - start < 5.0

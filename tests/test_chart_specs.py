@@ -262,4 +262,6 @@ def test_a_dataset_drawn_again_is_converted_once_and_a_changed_one_anew():
     other = [{"x": 1.0}]
     moved = chart_specs.prepare({"mark": "rule", "datasets": {specs.dataset_name(other): other}})
     (bytes_moved,) = moved.sent["datasets"].values()
-    assert bytes_moved == dataframe_util.convert_anything_to_arrow_bytes(other) != first.sent["datasets"][name]
+    assert (
+        bytes_moved == dataframe_util.convert_anything_to_arrow_bytes(other) != first.sent["datasets"][name]
+    )

@@ -64,7 +64,8 @@ def test_a_pdf_with_its_charts_drawn_in_a_child_process(store):
 
 def test_the_report_page_starts_no_thread(db_path, monkeypatch):
     """Regression: the page started a warm-up thread whose imports could deadlock with the page's own
-    analysis (a browser test saw the page never finish). The warm-up now runs in the page's own run."""
+    analysis (a browser test saw the page never finish). The engines now start in the app's one
+    background warm-up, at a pause (ui.diary.wait_for_a_pause)."""
     with Store(db_path) as store:
         demo.write_demo(store, 60, 5)
     from backcare.reports import pdf

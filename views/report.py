@@ -80,4 +80,3 @@ st.caption(
     "The report says what your diary shows. Associations are not causes, and it is not a diagnosis: "
     "your doctor or physiotherapist will put it in context."
 )
-ui.warm_report_engines()  # last, once per process: the page is already drawn while the engines start

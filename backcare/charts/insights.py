@@ -96,7 +96,9 @@ def _intervals(what: str, df: pd.DataFrame, column: str) -> str:
     """Text alternative of an estimate-with-interval chart (points, negative = lower pain)."""
     rows = [
         f"{name} {value:+.1f} (95% range {low:+.1f} to {high:+.1f})"
-        for name, value, low, high in zip(df["type_name"], df[column], df["ci_low"], df["ci_high"], strict=True)
+        for name, value, low, high in zip(
+            df["type_name"], df[column], df["ci_low"], df["ci_high"], strict=True
+        )
     ]
     return f"{what}, in points: " + ("; ".join(rows) if rows else "no estimates yet") + "."
 

@@ -17,7 +17,6 @@ from backcare.ui.access import (
     gate,
     sign_out,
     signed_in,
-    warm_report_engines,
 )
 from backcare.ui.diary import (
     DEMO_KEY,
@@ -34,6 +33,7 @@ from backcare.ui.diary import (
     insights_inputs,
     movement_catalogue,
     own_db_path,
+    page_run,
     peg,
     revision,
     sessions,
@@ -91,6 +91,7 @@ __all__ = [
     "memo",
     "movement_catalogue",
     "own_db_path",
+    "page_run",
     "peg",
     "range_and_filter",
     "red_flag_banner",
@@ -104,6 +105,5 @@ __all__ = [
     "signed_in",
     "start_demo",
     "type_names",
-    "warm_report_engines",
     "warm_up",
 ]

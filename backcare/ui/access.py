@@ -149,12 +149,3 @@ def _serve_downloads_once() -> None:
     manager.execute_deferred = execute_deferred  # type: ignore[method-assign]
     storage.get_file = get_file
     storage._backcare_serve_once = True
-
-
-def warm_report_engines() -> None:
-    """Make sure the chart engine and WeasyPrint have started (``reports.pdf.warm_up``: once per
-    process, under a lock). The app's background warm-up after the first page normally started them
-    already; the Report page calls this last, after it is drawn, and it starts no thread itself."""
-    from backcare.reports.pdf import warm_up
-
-    warm_up()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
@@ -179,6 +180,36 @@ def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
 # -- warming up ------------------------------------------------------------------------------------
 
 WARM_THREAD = "backcare-warm-diary"
+QUIET_SECONDS = 2.0  # the report's engines start once no page has run for this long
+_runs = {"running": 0, "ended": time.monotonic()}
+_runs_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def page_run() -> Iterator[None]:
+    """Around each run of a page: background work that would slow a page the person is opening
+    (starting the report's engines holds Python's lock for about 0.4 s) waits for a pause."""
+    with _runs_lock:
+        _runs["running"] += 1
+    try:
+        yield
+    finally:
+        with _runs_lock:
+            _runs["running"] -= 1
+            _runs["ended"] = time.monotonic()
+
+
+def wait_for_a_pause(quiet: float | None = None, at_most: float = 120.0) -> None:
+    """Return once no page is running and none has ended within ``quiet`` seconds (default
+    ``QUIET_SECONDS``), or after ``at_most`` seconds: someone who never pauses still gets the engines."""
+    quiet = QUIET_SECONDS if quiet is None else quiet
+    give_up = time.monotonic() + at_most
+    while time.monotonic() < give_up:
+        with _runs_lock:
+            idle = not _runs["running"] and time.monotonic() - _runs["ended"] >= quiet
+        if idle:
+            return
+        time.sleep(0.1)
 
 
 def warm_up() -> None:
@@ -186,7 +217,9 @@ def warm_up() -> None:
     (SciPy, statsmodels), load every check-in and session block, make the Insights model and start
     the report's engines (WeasyPrint, vl-convert), so a first visit of another page finds them ready
     (ten years: the blocks the Experiments, History and Report pages read, and Insights' inputs and
-    regression; with the imports and engines about 2 s of CPU that first visits no longer wait for)."""
+    regression; with the imports and engines about 2 s of CPU that first visits no longer wait for).
+    The engines start only at a pause (``wait_for_a_pause``): someone clicking from page to page
+    right after opening the app is not slowed by them."""
     _warming(str(active_db_path()))
 
 
@@ -209,4 +242,5 @@ def _warm(path: str) -> None:
         _insights(path, rev)
         from backcare.reports.pdf import warm_up as warm_report_engines
 
+        wait_for_a_pause()
         warm_report_engines()  # WeasyPrint and vl-convert: the Report page then has nothing left to start
