@@ -89,16 +89,41 @@ def test_dashboard_headline_uses_the_days_before_a_short_range(db_path):
 
 
 def test_insights_details_are_the_profiles_next_day_rows(db_path):
-    """Insights runs the regression three times, not four: its next-day details must equal the engine's."""
+    """Insights fits the next day for its cards, and the same day and two days later only when the
+    person opens the lag chart, reusing the next day's fit: both equal the engine's own answers."""
     with Store(db_path) as store:
         demo.write_demo(store, 200, 4)
         checkins, sessions = checkins_frame(store), sessions_frame(store)
     at = open_page("views/insights.py")
-    details, profile = ui.insights_effects()
+    details = ui.insights_effects()
     expected = analysis.effect_details(checkins, sessions)
     assert details.round(9).equals(expected.reset_index(drop=True).round(9))
-    assert sorted(profile["lag"].unique()) == [0, 1, 2]
+    profile = ui.insights_lag_profile()
+    engine = analysis.lag_profile(checkins, sessions)
+    assert profile.round(9).equals(engine.round(9))
     assert not at.exception
+
+
+def open_insights(with_lags: bool) -> AppTest:
+    at = open_page("views/insights.py")
+    if with_lags:
+        at.toggle(key="insights_show_lags").set_value(True).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def test_the_lag_chart_is_fitted_only_when_asked_for(db_path):
+    """The same day and two days later are two more regressions: the page fits them, and draws their
+    chart, only once the person turns the lag chart on."""
+    with Store(db_path) as store:
+        demo.write_demo(store, 300, 4)
+    at = open_insights(with_lags=False)
+    charts_off = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    at.toggle(key="insights_show_lags").set_value(True).run()
+    charts_on = [json.loads(c.proto.spec).get("title") for c in at.get("vega_lite_chart")]
+    assert ["How the difference looks", "over the days after"] in charts_on
+    assert ["How the difference looks", "over the days after"] not in charts_off
+    assert len(charts_on) == len(charts_off) + 1
 
 
 def insights_shown(at: AppTest) -> dict[str, Any]:
@@ -120,6 +145,7 @@ def test_insights_after_saves_shows_what_a_cold_start_shows(db_path, monkeypatch
 
     from backcare import aggregates
     from backcare.charts import specs
+    from backcare.ui import chart_specs
 
     today = date.today()
     with Store(db_path) as store:
@@ -127,7 +153,7 @@ def test_insights_after_saves_shows_what_a_cold_start_shows(db_path, monkeypatch
         with store.transaction() as conn:  # written long ago: blocks written seconds ago are always reread
             for table in ("checkins", "sessions"):
                 conn.execute(f"UPDATE {table} SET updated_at = '2020-01-01T00:00:00Z'")
-    at = open_page("views/insights.py")
+    at = open_insights(with_lags=True)
     shown = [insights_shown(at)]
 
     def flipped(db: Store, day: date, **more: Any) -> None:  # a pain far from the one saved that day
@@ -150,7 +176,8 @@ def test_insights_after_saves_shows_what_a_cold_start_shows(db_path, monkeypatch
         monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
         monkeypatch.setattr(aggregates, "_SPANS", type(aggregates._SPANS)())
         monkeypatch.setattr(specs, "_layouts", type(specs._layouts)())
-        assert warm == insights_shown(open_page("views/insights.py"))
+        monkeypatch.setattr(chart_specs, "_converted", type(chart_specs._converted)())
+        assert warm == insights_shown(open_insights(with_lags=True))
         shown.append(warm)
     titles = [[chart[0].get("title") for chart in page["charts"]] for page in shown]
     assert all(len(t) == 4 for t in titles) and titles[0] == titles[-1]

@@ -25,7 +25,7 @@ if days.empty or sessions.empty:
     st.stop()
 first, last = days[0].date(), days[-1].date()
 
-details, profile = ui.insights_effects()
+details = ui.insights_effects()
 estimated = details[details["verdict"] != "not enough data"]
 
 if estimated.empty:
@@ -67,7 +67,10 @@ else:
     )
 
 st.subheader("Same day, next day, two days later")
-if profile["estimate"].notna().any():
+if estimated.empty:
+    st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
+elif st.toggle("Show how the difference looks over the days after", key="insights_show_lags"):
+    profile = ui.insights_lag_profile()  # two more regressions: only when asked for
     lags = charts.chart_data(profile)
     ui.chart_with_downloads(
         lambda: charts.lag_chart_spec(lags, types), "lag profile", first, last, "dl_lags", inputs=(lags, types),
@@ -76,8 +79,6 @@ if profile["estimate"].notna().any():
         "The same day is not estimated: on the same day, exercising on a better day and what the exercise "
         "does cannot be told apart."
     )
-else:
-    st.info("Not enough data yet to compare the days after exercise.", icon="⏳")
 
 st.subheader("More or less exercise in a week")
 recent = inputs.recent  # the rows from analysis.dose_start: older weeks are not read

@@ -162,19 +162,33 @@ def insights_inputs() -> aggregates.InsightsInputs:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _insights(path: str, rev: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _insights(path: str, rev: int) -> pd.DataFrame:
     from backcare import analysis
 
-    profile = analysis.diary_lag_profile(_insights_inputs(path, rev).diary)
-    return profile[profile["lag"] == 1].drop(columns="lag").reset_index(drop=True), profile
+    profile = analysis.diary_lag_profile(_insights_inputs(path, rev).diary, (1,))
+    return profile.drop(columns="lag")
 
 
-def insights_effects() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(next-day effect details, same/next/two-days lag profile), computed once per data revision
-    from the diary laid out per block (``insights_inputs``: a save lays out only the blocks it
-    touched); the profile's next-day rows are the details, so the slow regression runs three
-    times, not four."""
+def insights_effects() -> pd.DataFrame:
+    """The next-day effect details, computed once per data revision from the diary laid out per
+    block (``insights_inputs``: a save lays out only the blocks it touched)."""
     return _insights(*_key())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _lag_profile(path: str, rev: int) -> pd.DataFrame:
+    from backcare import analysis
+
+    others = analysis.diary_lag_profile(_insights_inputs(path, rev).diary, (0, 2))
+    both = pd.concat([others, _insights(path, rev).assign(lag=1)], ignore_index=True)
+    return both.sort_values("lag", kind="stable", ignore_index=True)
+
+
+def insights_lag_profile() -> pd.DataFrame:
+    """The same day, the next day and two days later (``analysis.lag_profile``), computed only when
+    the person asks for it and then once per data revision; the next day's rows are
+    ``insights_effects``, not fitted again."""
+    return _lag_profile(*_key())
 
 
 # -- warming up ------------------------------------------------------------------------------------
