@@ -301,25 +301,32 @@ def insights_inputs(db: Store, path: str) -> InsightsInputs:
     kept until a write touches its check-ins or sessions, then joined: a few arrays, not frames),
     every session, and the rows of the weeks the dose table reads."""
     from backcare.analysis import dose_start
-    from backcare.analysis.diary import join_spans, lay_out
+    from backcare.analysis.diary import join_spans, lay_out_many
 
     rated_seen, done_seen = CACHE.look(db, "analysis_checkins"), CACHE.look(db, "analysis_sessions")
     rated = CACHE.blocks(db, path, "analysis_checkins", rated_seen)
     done = CACHE.blocks(db, path, "analysis_sessions", done_seen)
     with _SPANS_LOCK:
         kept = _SPANS.pop(path, {})
-    spans: dict[tuple[int, int | None, int | None], DaySpan] = {}
+    spans: dict[tuple[int, int | None, int | None], DaySpan | None] = {}
     for number in sorted(set(rated) | set(done)):
         checkins, sessions = rated.get(number), done.get(number)
         key = (number, checkins and checkins[0], sessions and sessions[0])
-        spans[key] = kept.get(key) or lay_out(
-            checkins and checkins[1], sessions and sessions[1], *block_bounds(number)
-        )
+        spans[key] = kept.get(key)
+    missing = [key for key, span in spans.items() if span is None]  # laid out together, in one pass
+    made = lay_out_many(
+        [
+            (rated[n][1] if n in rated else None, done[n][1] if n in done else None, *block_bounds(n))
+            for n, _, _ in missing
+        ]
+    )
+    spans.update(zip(missing, made, strict=True))
+    laid_out = {key: span for key, span in spans.items() if span is not None}
     with _SPANS_LOCK:
-        _SPANS[path] = spans  # only the blocks of now: the rest is gone or rebuilt
+        _SPANS[path] = laid_out  # only the blocks of now: the rest is gone or rebuilt
         while len(_SPANS) > MAX_FILES:
             _SPANS.popitem(last=False)
-    diary = join_spans(list(spans.values()))
+    diary = join_spans(list(laid_out.values()))
     since = dose_start(diary.days[-1].date()) if len(diary.days) else None
     return InsightsInputs(
         diary,

@@ -206,6 +206,47 @@ def test_the_insights_diary_laid_out_per_block_is_build_diarys(diary, monkeypatc
     pd.testing.assert_frame_equal(analysis.diary_lag_profile(edited), analysis.lag_profile(*full))
 
 
+def test_blocks_laid_out_in_one_pass_are_each_blocks_own(diary):
+    """A first load lays out every block in one pass (lay_out_many) and cuts it: each span is
+    exactly lay_out's of that block alone, for blocks with timed ratings, pain before a session, a
+    type of their own, no sessions at all, no check-ins at all, and blocks far apart."""
+    from backcare.analysis.diary import lay_out, lay_out_many
+
+    edit_old_and_recent(diary)
+    far = add_exercise_type(diary, "Tai chi")
+    add_session(diary, session_from_input(date=END + timedelta(days=60), exercise_type=far, duration_min=20))
+    with diary.transaction() as conn:  # a block with check-ins and no sessions
+        conn.execute(
+            "DELETE FROM sessions WHERE date BETWEEN ? AND ?",
+            [str(OLD + timedelta(days=30)), str(OLD + timedelta(days=90))],
+        )
+    cache = aggregates.BlockCache()
+    checkins = cache.blocks(diary, "d", "analysis_checkins", cache.look(diary, "analysis_checkins"))
+    sessions = cache.blocks(diary, "d", "analysis_sessions", cache.look(diary, "analysis_sessions"))
+    numbers = sorted(set(checkins) | set(sessions))
+    assert set(sessions) - set(checkins) and set(checkins) - set(sessions)  # both kinds of lonely block
+    parts = [
+        (
+            checkins[n][1] if n in checkins else None,
+            sessions[n][1] if n in sessions else None,
+            *aggregates.block_bounds(n),
+        )
+        for n in numbers
+    ]
+    for chosen in (parts, parts[:1] + parts[-3:]):  # every block, and a few far apart
+        for got, expected in zip(lay_out_many(chosen), [lay_out(*part) for part in chosen], strict=True):
+            assert (
+                got.first == expected.first and got.types == expected.types and got.logged == expected.logged
+            )
+            for name in ("pain", "baseline", "timed", "done"):
+                a, b = getattr(got, name), getattr(expected, name)
+                assert a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True), (
+                    name
+                )
+    spans = lay_out_many(parts)
+    assert any(span.timed.any() for span in spans) and any(not span.types for span in spans)
+
+
 def snapshot(at: AppTest) -> dict[str, Any]:
     """What a page shows that comes from the diary: chart data, metrics, text and tables."""
     assert not at.exception, at.exception

@@ -282,3 +282,24 @@ def test_the_report_and_analysis_modules_do_not_load_scipy_stats():
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_trends_do_not_import_the_insights_model_until_it_is_used():
+    """Today and the Dashboard draw trends only: reading them from backcare.analysis imports neither
+    SciPy nor statsmodels (about 0.3 s); the first use of an Insights name does."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from backcare import analysis; analysis.pain_series; analysis.headline;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'statsmodels'}));"
+        "analysis.lag_profile; print(sorted({m.split('.')[0] for m in sys.modules} & {'scipy', 'statsmodels'}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["[]", "['scipy', 'statsmodels']"]

@@ -1,17 +1,24 @@
-"""Pure analysis: DataFrames in, DataFrames or dataclasses out. Never touches the database."""
+"""Pure analysis: DataFrames in, DataFrames or dataclasses out. Never touches the database.
 
-from backcare.analysis.effects import (
-    DOSE_WEEKS,
-    METHOD_VERSION,
-    Thresholds,
-    diary_lag_profile,
-    dose_start,
-    dose_table,
-    effect_details,
-    exercise_effects,
-    immediate_effects,
-    lag_profile,
-)
+The Insights model (``effects``: SciPy and statsmodels, about 0.3 s to import) is imported on
+first use of one of its names, so pages that only draw trends (Today, Dashboard) never wait for it.
+"""
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backcare.analysis.effects import (
+        DOSE_WEEKS,
+        METHOD_VERSION,
+        Thresholds,
+        diary_lag_profile,
+        dose_start,
+        dose_table,
+        effect_details,
+        exercise_effects,
+        immediate_effects,
+        lag_profile,
+    )
 from backcare.analysis.trends import (
     CALENDAR_WEEKS,
     Headline,
@@ -55,3 +62,24 @@ __all__ = [
     "recorded_minutes",
     "weekly_minutes",
 ]
+
+_FROM_EFFECTS = {
+    "DOSE_WEEKS",
+    "METHOD_VERSION",
+    "Thresholds",
+    "diary_lag_profile",
+    "dose_start",
+    "dose_table",
+    "effect_details",
+    "exercise_effects",
+    "immediate_effects",
+    "lag_profile",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _FROM_EFFECTS:
+        from backcare.analysis import effects
+
+        return getattr(effects, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

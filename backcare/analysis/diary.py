@@ -140,6 +140,43 @@ def lay_out(checkins: pd.DataFrame | None, sessions: pd.DataFrame | None, first:
     return DaySpan(np.datetime64(first, "D"), pain, baseline, timed, done, types, logged)
 
 
+def lay_out_many(parts: list[tuple[pd.DataFrame | None, pd.DataFrame | None, date, date]]) -> list[DaySpan]:
+    """``[lay_out(*part) for part in parts]``, in one pass over all the parts' entries (spans in day
+    order, not overlapping, each part's entries within its days): every value of a day depends only
+    on that day's entries, so laying out the days from the first part's to the last part's and
+    cutting them gives the same spans. A first load of ten years: one pass instead of 130."""
+    if len(parts) < 2:
+        return [lay_out(*part) for part in parts]
+    frames = [c for c, _, _, _ in parts if c is not None and not c.empty]
+    done_frames = [s for _, s, _, _ in parts if s is not None and not s.empty]
+    checkins = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    sessions = pd.concat(done_frames, ignore_index=True) if done_frames else pd.DataFrame()
+    first, last = parts[0][2], parts[-1][3]
+    days = pd.date_range(first, last, freq="D")
+    types = _types(sessions)
+    c = _ratings(checkins)
+    pain, baseline, timed, done = _layout(
+        c[(c["day"] >= days[0]) & (c["day"] <= days[-1])], sessions, days, types
+    )
+    spans = []
+    for _, own_sessions, start, end in parts:
+        cut = slice((start - first).days, (end - first).days + 1)
+        own_types = _types(own_sessions if own_sessions is not None else pd.DataFrame())
+        rated = np.flatnonzero(~np.isnan(pain[cut]))
+        spans.append(
+            DaySpan(
+                np.datetime64(start, "D"),
+                pain[cut].copy(),
+                baseline[cut].copy(),
+                timed[cut].copy(),
+                done[cut][:, [types.index(name) for name in own_types]],
+                own_types,
+                (int(rated[0]), int(rated[-1])) if len(rated) else None,
+            )
+        )
+    return spans
+
+
 def join_spans(spans: list[DaySpan]) -> Diary:
     """The Diary ``build_diary`` makes of all the entries the spans were made of (spans in day order,
     not overlapping; days no span covers have no entries)."""

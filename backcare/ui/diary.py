@@ -247,7 +247,7 @@ def _warming(path: str) -> threading.Thread:
 def _warm(path: str) -> None:
     # Whatever fails here fails again when a page asks for the same thing, and is shown there.
     with contextlib.suppress(Exception):
-        import backcare.analysis  # noqa: F401  SciPy and statsmodels: the first page does not need them
+        import backcare.analysis.effects  # noqa: F401  SciPy and statsmodels: the first page does not need them
 
         db = _open_store(path)
         rev = db.revision()
