@@ -16,6 +16,9 @@ from tests.e2e import seeing
 pytestmark = pytest.mark.browser
 
 
+LAG_TOGGLE = "Show how the difference looks over the days after"
+
+
 def seed_year(db: Path) -> None:
     """A year of deterministic demo data in the person's own diary, with an experiment running for
     60 days (its per-period chart was clipped and squeezed)."""
@@ -43,6 +46,10 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
         console.attach(page)
         page.goto(f"{app.url}/{path}")
         seeing.settle(page, heading)
+        if path == "insights" and diary == "year":  # the lag chart is drawn once it is asked for
+            page.get_by_text(LAG_TOGGLE, exact=True).click()
+            seeing.settle(page, heading)
+            assert any("How the difference looks" in c["title"] for c in seeing.chart_report(page))
         name = path or "today"
         shot = seeing.full_screenshot(page, folder / f"{diary}-{name}-{w}.png")
         with capsys.disabled():
@@ -54,7 +61,7 @@ def test_every_page_is_clean_readable_and_accessible(browser, make_app, tmp_path
         page.close()
     assert problems == [], "\n".join(problems)
     if diary == "year":
-        assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4, Experiments 1 really drew
+        assert charts_seen >= 11  # Today 1, Dashboard 5, Insights 4 (lag chart on), Experiments 1 drew
 
 
 def _sidebar_covers_main(page) -> bool:
