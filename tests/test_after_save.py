@@ -304,3 +304,36 @@ def test_background_work_waits_until_no_page_has_run_for_a_while():
     start = time.monotonic()
     diary.wait_for_a_pause(quiet=5.0, at_most=0.5)  # never a pause long enough: gives up
     assert 0.45 <= time.monotonic() - start < 5.0
+
+
+def test_the_warm_up_waits_while_a_page_runs(db_path, monkeypatch):
+    """The background warm-up starts each step only while no page runs: a page opened right after
+    the first one has the CPU to itself (measured by bench_browser, clicked at once)."""
+    import threading
+    import time
+
+    from backcare import aggregates
+    from backcare.reports import pdf
+    from backcare.ui import diary
+
+    with Store(db_path) as store:
+        demo.write_demo(store, 120, 2)
+    monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())
+    monkeypatch.setattr(pdf, "_warmed", [True])  # the report's engines: not this test's subject
+    release = threading.Event()
+
+    def a_long_page_run() -> None:
+        with diary.page_run():
+            release.wait(30)
+
+    page = threading.Thread(target=a_long_page_run)
+    page.start()
+    time.sleep(0.05)
+    warm = threading.Thread(target=diary._warm, args=(str(db_path),))
+    warm.start()
+    time.sleep(1.0)
+    assert aggregates.CACHE.rebuilt == 0 and warm.is_alive()  # nothing loaded while the page runs
+    release.set()
+    page.join()
+    warm.join(60)
+    assert aggregates.CACHE.rebuilt > 0 and not warm.is_alive()

@@ -246,14 +246,21 @@ def _warming(path: str) -> threading.Thread:
 
 def _warm(path: str) -> None:
     # Whatever fails here fails again when a page asks for the same thing, and is shown there.
+    # Each step starts only while no page runs (a page opened meanwhile has the CPU to itself, and
+    # does the part it needs itself if it gets there first: the locks let nothing run twice).
     with contextlib.suppress(Exception):
+        wait_for_a_pause(quiet=0.0)
         import backcare.analysis.effects  # noqa: F401  SciPy and statsmodels: the first page does not need them
 
         db = _open_store(path)
         rev = db.revision()
-        aggregates.checkins(db, path)
-        aggregates.sessions(db, path)
-        _insights(path, rev)
+        for step in (
+            lambda: aggregates.checkins(db, path),
+            lambda: aggregates.sessions(db, path),
+            lambda: _insights(path, rev),
+        ):
+            wait_for_a_pause(quiet=0.0)
+            step()
         from backcare.reports.pdf import warm_up as warm_report_engines
 
         wait_for_a_pause()
