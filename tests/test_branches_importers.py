@@ -13,7 +13,8 @@ import pytest
 
 from backcare.errors import ImportFormatError
 from backcare.importers import MAX_CSV_BYTES, read_export
-from backcare.importers.apple_health import MAX_ELEMENT, read_apple_health
+from backcare.importers.apple_health import read_apple_health
+from backcare.importers.apple_health_stream import MAX_ELEMENT
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE HealthData [

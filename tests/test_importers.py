@@ -198,9 +198,9 @@ def test_truncated_zip_and_cut_xml_are_refused_whole(tmp_path):
 
 
 def test_large_file_is_streamed_across_chunk_boundaries(tmp_path, monkeypatch):
-    from backcare.importers import apple_health
+    from backcare.importers import apple_health_stream
 
-    monkeypatch.setattr(apple_health, "CHUNK", 97)  # elements straddle every boundary
+    monkeypatch.setattr(apple_health_stream, "CHUNK", 97)  # elements straddle every boundary
     batch = read_export("apple-health", APPLE)
     assert len(batch.sessions) == 4 and len(batch.symptoms) == 2
 

@@ -8,17 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from backcare.analysis.effects import (
-        DOSE_WEEKS,
         METHOD_VERSION,
         Thresholds,
         diary_lag_profile,
-        dose_start,
-        dose_table,
         effect_details,
         exercise_effects,
         immediate_effects,
         lag_profile,
     )
+from backcare.analysis.dose import DOSE_WEEKS, dose_start, dose_table
 from backcare.analysis.trends import (
     CALENDAR_WEEKS,
     Headline,
@@ -64,12 +62,9 @@ __all__ = [
 ]
 
 _FROM_EFFECTS = {
-    "DOSE_WEEKS",
     "METHOD_VERSION",
     "Thresholds",
     "diary_lag_profile",
-    "dose_start",
-    "dose_table",
     "effect_details",
     "exercise_effects",
     "immediate_effects",
