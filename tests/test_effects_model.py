@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,7 @@ import statsmodels.api as sm
 from statsmodels.sandbox.regression.gmm import IV2SLS
 
 from backcare.analysis import effect_details, exercise_effects, lag_profile
-from backcare.analysis.intervals import hac_lags, iv_fit, t_interval
+from backcare.analysis.intervals import andrews_lags, hac_lags, iv_fit, t_interval
 from tests.simulated_people import Person, simulate
 
 
@@ -35,16 +37,59 @@ def test_two_stage_least_squares_matches_statsmodels_on_the_same_data():
     np.testing.assert_allclose(beta, reference.params, rtol=1e-9)
     assert df == n - 5
     # With the regressor as its own instrument the fit is OLS: its HAC errors equal statsmodels'.
-    beta, se, _ = iv_fit(y, exog, endog, endog)
-    ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
-        cov_type="HAC", cov_kwds={"maxlags": hac_lags(n), "use_correction": True}
+    for lags in (hac_lags(n), 9):
+        beta, se, _ = iv_fit(y, exog, endog, endog, lags=lags)
+        ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
+            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
+        )
+        np.testing.assert_allclose(beta, ols.params, rtol=1e-9)
+        np.testing.assert_allclose(se, ols.bse, rtol=1e-9)
+        # The standard errors of a few coefficients only: the same numbers as statsmodels' for those.
+        beta_some, se_some, _ = iv_fit(y, exog, endog, endog, se_of=slice(1, 3), lags=lags)
+        np.testing.assert_allclose(beta_some, ols.params, rtol=1e-9)
+        np.testing.assert_allclose(se_some, ols.bse[1:3], rtol=1e-9)
+    # By default the lags come from the scores themselves (Andrews' plug-in, tested below).
+    scores = np.column_stack([exog, endog]) * (y - np.column_stack([exog, endog]) @ beta)[:, None]
+    chosen = andrews_lags(
+        scores @ np.linalg.pinv(np.column_stack([exog, endog]).T @ np.column_stack([exog, endog]))[1:3].T
     )
-    np.testing.assert_allclose(beta, ols.params, rtol=1e-9)
-    np.testing.assert_allclose(se, ols.bse, rtol=1e-9)
-    # The standard errors of a few coefficients only: the same numbers as statsmodels' for those.
-    beta_some, se_some, _ = iv_fit(y, exog, endog, endog, se_of=slice(1, 3))
-    np.testing.assert_allclose(beta_some, ols.params, rtol=1e-9)
-    np.testing.assert_allclose(se_some, ols.bse[1:3], rtol=1e-9)
+    ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
+        cov_type="HAC", cov_kwds={"maxlags": chosen, "use_correction": True}
+    )
+    np.testing.assert_allclose(iv_fit(y, exog, endog, endog, se_of=slice(1, 3))[1], ols.bse[1:3], rtol=1e-9)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
+def test_the_data_chosen_bandwidth_is_andrews_ar1_plug_in(rho):
+    """For one AR(1) score series the plug-in is 1.1447 (4 rho^2 / ((1 - rho)^2 (1 + rho)^2) n)^(1/3)
+    (Andrews 1991, Bartlett kernel): few lags for independent scores, many for persistent ones,
+    never fewer than 1 or more than n / 4."""
+    rng = np.random.default_rng(3)
+    n = 20000
+    series = np.zeros(n)
+    for t in range(1, n):
+        series[t] = rho * series[t - 1] + rng.normal()
+    expected = 1.1447 * (4 * rho**2 / ((1 - rho) ** 2 * (1 + rho) ** 2) * n) ** (1 / 3)
+    assert abs(andrews_lags(series) - max(1, math.floor(expected))) <= max(1, 0.05 * expected)
+    assert andrews_lags(np.ones(40)) <= 10  # a constant column: at most n / 4
+
+
+def test_exercise_in_blocks_gets_a_wider_kernel_than_the_fixed_rule():
+    """With exercise taken up in blocks of three weeks and errors that drift over weeks, the scores
+    persist: the data-chosen bandwidth is several times the fixed rule's, and so is the interval
+    wider than the fixed rule gives (whose errors, measured over many diaries, are too small)."""
+    rng = np.random.default_rng(5)
+    n = 365
+    blocks = ((np.arange(n) // 21) % 3 == 0).astype(float)
+    exog = np.column_stack([np.ones(n), blocks])
+    drift = np.convolve(rng.normal(size=n + 20), np.ones(21) / np.sqrt(21), mode="valid")[:n]
+    y = 5 + drift
+    other = rng.normal(size=n)
+    _, se_fixed, _ = iv_fit(y, exog, other, other, se_of=slice(1, 2), lags=hac_lags(n))
+    _, se_chosen, _ = iv_fit(y, exog, other, other, se_of=slice(1, 2))
+    scores = (exog[:, 1] - blocks.mean()) * (y - y.mean())
+    assert andrews_lags(scores) >= 3 * hac_lags(n)
+    assert se_chosen[0] > 1.2 * se_fixed[0]
 
 
 def test_t_interval_is_the_textbook_one():

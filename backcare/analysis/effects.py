@@ -15,8 +15,9 @@ Method (docs/insights-method.md has the validation tables):
   the least-squares prediction from everything known before the exercise (the earlier ratings,
   that day's and the day before's sessions, weekday, trend), flagged; what the prediction misses
   is uncorrelated with those regressors, so the row adds information without adding bias.
-* Interval: Newey-West (Bartlett) standard errors with Student t critical values; the benchmark
-  measures its coverage (benchmarks/bench_effects_validity.py).
+* Interval: Newey-West (Bartlett) standard errors, the bandwidth chosen from the data (Andrews'
+  AR(1) plug-in: more lags when exercise comes in blocks of weeks), with Student t critical values;
+  the benchmark measures its coverage (benchmarks/bench_effects_validity.py).
 * Same day (lag 0) is never estimated: on the same day, choosing to exercise on a better day and
   what the exercise does cannot be told apart without a rating taken before the session.
 * Without timing data, a strong same-day association opposite in sign to the next-day estimate is
@@ -41,8 +42,9 @@ from backcare.analysis.intervals import iv_fit, one_blas_thread, t_interval
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
 METHOD_VERSION = (
-    "effects-4 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
-    "day's baseline predicted; carry-over, weekday, trend; Newey-West SE, t critical values; no same-day verdicts)"
+    "effects-5 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
+    "day's baseline predicted; carry-over, weekday, trend; Newey-West SE with Andrews' data-chosen "
+    "bandwidth, t critical values; no same-day verdicts)"
 )
 SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
