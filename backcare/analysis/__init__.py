@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from backcare.analysis.effects import (
         METHOD_VERSION,
         Thresholds,
+        diary_effect_details,
         diary_lag_profile,
         effect_details,
         exercise_effects,
@@ -45,6 +46,7 @@ __all__ = [
     "calendar",
     "change_category",
     "daily_pain",
+    "diary_effect_details",
     "diary_lag_profile",
     "dose_start",
     "dose_table",
@@ -64,6 +66,7 @@ __all__ = [
 _FROM_EFFECTS = {
     "METHOD_VERSION",
     "Thresholds",
+    "diary_effect_details",
     "diary_lag_profile",
     "effect_details",
     "exercise_effects",

@@ -199,8 +199,15 @@ def effect_details(
     """exercise_effects plus ``reason`` (why there is no estimate or verdict) and ``n_weeks``."""
     if lag < 0:
         raise ValueError("lag must be 0 or more days")
+    return diary_effect_details(build_diary(checkins, sessions), lag=lag, thresholds=thresholds)
+
+
+def diary_effect_details(
+    diary: Diary, *, lag: int = 1, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> pd.DataFrame:
+    """``effect_details`` of a diary already laid out (``build_diary``, or ``join_spans`` of its blocks)."""
     with one_blas_thread():
-        return _details(build_diary(checkins, sessions), lag, thresholds)
+        return _details(diary, lag, thresholds)
 
 
 DETAIL_COLUMNS = [*API_COLUMNS, "reason", "n_weeks"]

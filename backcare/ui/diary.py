@@ -165,8 +165,7 @@ def insights_inputs() -> aggregates.InsightsInputs:
 def _insights(path: str, rev: int) -> pd.DataFrame:
     from backcare import analysis
 
-    profile = analysis.diary_lag_profile(_insights_inputs(path, rev).diary, (1,))
-    return profile.drop(columns="lag")
+    return analysis.diary_effect_details(_insights_inputs(path, rev).diary)
 
 
 def insights_effects() -> pd.DataFrame:
