@@ -63,20 +63,10 @@ __all__ = [
     "weekly_minutes",
 ]
 
-_FROM_EFFECTS = {
-    "METHOD_VERSION",
-    "Thresholds",
-    "diary_effect_details",
-    "diary_lag_profile",
-    "effect_details",
-    "exercise_effects",
-    "immediate_effects",
-    "lag_profile",
-}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _FROM_EFFECTS:
+    # Called only for names not defined above: those of __all__ are the Insights model's.
+    if name in __all__:
         from backcare.analysis import effects
 
         return getattr(effects, name)

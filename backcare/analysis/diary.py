@@ -129,15 +129,7 @@ def build_diary(checkins: pd.DataFrame, sessions: pd.DataFrame) -> Diary:
 
 def lay_out(checkins: pd.DataFrame | None, sessions: pd.DataFrame | None, first: date, last: date) -> DaySpan:
     """The days ``first`` to ``last`` as ``build_diary`` lays them out, from those days' entries."""
-    days = pd.date_range(first, last, freq="D")
-    sessions = sessions if sessions is not None else pd.DataFrame()
-    types = _types(sessions)
-    c = _ratings(checkins if checkins is not None else pd.DataFrame())
-    c = c[(c["day"] >= days[0]) & (c["day"] <= days[-1])]
-    pain, baseline, timed, done = _layout(c, sessions, days, types)
-    rated = np.flatnonzero(~np.isnan(pain))
-    logged = (int(rated[0]), int(rated[-1])) if len(rated) else None
-    return DaySpan(np.datetime64(first, "D"), pain, baseline, timed, done, types, logged)
+    return lay_out_many([(checkins, sessions, first, last)])[0]
 
 
 def lay_out_many(parts: list[tuple[pd.DataFrame | None, pd.DataFrame | None, date, date]]) -> list[DaySpan]:
@@ -145,12 +137,10 @@ def lay_out_many(parts: list[tuple[pd.DataFrame | None, pd.DataFrame | None, dat
     order, not overlapping, each part's entries within its days): every value of a day depends only
     on that day's entries, so laying out the days from the first part's to the last part's and
     cutting them gives the same spans. A first load of ten years: one pass instead of 130."""
-    if len(parts) < 2:
-        return [lay_out(*part) for part in parts]
-    frames = [c for c, _, _, _ in parts if c is not None and not c.empty]
-    done_frames = [s for _, s, _, _ in parts if s is not None and not s.empty]
-    checkins = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    sessions = pd.concat(done_frames, ignore_index=True) if done_frames else pd.DataFrame()
+    if not parts:
+        return []
+    checkins = _stacked([c for c, _, _, _ in parts])
+    sessions = _stacked([s for _, s, _, _ in parts])
     first, last = parts[0][2], parts[-1][3]
     days = pd.date_range(first, last, freq="D")
     types = _types(sessions)
@@ -175,6 +165,14 @@ def lay_out_many(parts: list[tuple[pd.DataFrame | None, pd.DataFrame | None, dat
             )
         )
     return spans
+
+
+def _stacked(frames: list[pd.DataFrame | None]) -> pd.DataFrame:
+    # The parts' rows one after the other (a single part's frame as it is: the per-save path).
+    present = [frame for frame in frames if frame is not None and not frame.empty]
+    if len(present) == 1:
+        return present[0]
+    return pd.concat(present, ignore_index=True) if present else pd.DataFrame()
 
 
 def join_spans(spans: list[DaySpan]) -> Diary:

@@ -73,7 +73,8 @@ def iv_fit(
     n, q = exog.shape
     instruments = instruments.reshape(n, -1)
     m = instruments.shape[1]
-    gram = (lambda w: w.T @ w)(np.column_stack([exog, instruments, endog, y]))
+    stacked = np.column_stack([exog, instruments, endog, y])
+    gram = stacked.T @ stacked
     a, e, out = slice(0, q + m), q + m, q + m + 1  # all instruments, endog, y
     first = np.linalg.pinv(gram[a, a]) @ gram[a, e]
     exog_fit = gram[:q, a] @ first  # exog' (all instruments @ first)

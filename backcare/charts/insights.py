@@ -31,9 +31,7 @@ def chart_data(results: pd.DataFrame) -> pd.DataFrame:
     return kept.round({"estimate": SHOWN_DECIMALS, "ci_low": SHOWN_DECIMALS, "ci_high": SHOWN_DECIMALS})
 
 
-def _forest_parts(
-    effects: pd.DataFrame, type_names: Mapping[str, str]
-) -> tuple[dict[str, pd.DataFrame], tuple[Any, ...], str]:
+def _forest_parts(effects: pd.DataFrame, type_names: Mapping[str, str]) -> specs.Parts:
     """The forest plot's datasets, layout shape and text alternative."""
     df = with_type_names(effects.dropna(subset=["estimate"]).sort_values("estimate"), type_names)
     df["label"] = df["type_name"] + " (" + df["n_days_with"].astype(int).astype(str) + " days)"
@@ -81,15 +79,13 @@ def _forest_layout(data: Mapping[str, Any], names: tuple[tuple[str, str], ...], 
 
 def forest_plot(effects: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     """Estimate and 95% interval per type (only estimated types) with a ±1-point band and a zero line."""
-    frames, shape, description = _forest_parts(effects, type_names)
-    return _forest_layout(frames, *shape).properties(description=description)
+    return specs.drawn(_forest_layout, _forest_parts(effects, type_names))
 
 
 def forest_plot_spec(effects: pd.DataFrame, type_names: Mapping[str, str]) -> dict[str, Any]:
     """``forest_plot(...).to_dict()`` from a layout built once per set of types and number of rows
     (``specs.filled``): after a save the estimates move, the layout does not."""
-    frames, shape, description = _forest_parts(effects, type_names)
-    return specs.filled(_forest_layout, shape, frames, description=description)
+    return specs.filled_from(_forest_layout, _forest_parts(effects, type_names))
 
 
 def _intervals(what: str, df: pd.DataFrame, column: str) -> str:
@@ -106,9 +102,7 @@ def _intervals(what: str, df: pd.DataFrame, column: str) -> str:
 WHEN = {0: "Same day", 1: "Next day", 2: "2 days later"}
 
 
-def _lag_parts(
-    profile: pd.DataFrame, type_names: Mapping[str, str]
-) -> tuple[dict[str, pd.DataFrame], tuple[Any, ...], str]:
+def _lag_parts(profile: pd.DataFrame, type_names: Mapping[str, str]) -> specs.Parts:
     """The lag chart's datasets, layout shape (the types, their order, those drawn) and text alternative."""
     df = with_type_names(profile.dropna(subset=["estimate"]), type_names)
     df["when"] = df["lag"].map(WHEN)
@@ -160,15 +154,13 @@ def _lag_layout(
 
 def lag_chart(profile: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
     """Estimate with interval for the same day, the next day and two days later, per type."""
-    frames, shape, description = _lag_parts(profile, type_names)
-    return _lag_layout(frames, *shape).properties(description=description)
+    return specs.drawn(_lag_layout, _lag_parts(profile, type_names))
 
 
 def lag_chart_spec(profile: pd.DataFrame, type_names: Mapping[str, str]) -> dict[str, Any]:
     """``lag_chart(...).to_dict()`` from a layout built once per set of types and their order
     (``specs.filled``)."""
-    frames, shape, description = _lag_parts(profile, type_names)
-    return specs.filled(_lag_layout, shape, frames, description=description)
+    return specs.filled_from(_lag_layout, _lag_parts(profile, type_names))
 
 
 def immediate_chart(immediate: pd.DataFrame, type_names: Mapping[str, str]) -> AnyChart:
@@ -212,19 +204,19 @@ DOSE_COLUMNS = ["week", "mean_pain", "logged_days", "minutes"]  # what the dose 
 def dose_chart(weeks: pd.DataFrame) -> AnyChart:
     """Weekly exercise minutes against the week's mean pain, with a straight-line summary (only the
     ``DOSE_COLUMNS`` of ``weeks`` go into the chart: the per-type minutes are not drawn)."""
-    drawn = weeks[DOSE_COLUMNS]
-    return _dose_layout({"weeks": drawn}).properties(description=_dose_description(drawn))
+    return specs.drawn(_dose_layout, _dose_parts(weeks))
 
 
 def dose_chart_spec(weeks: pd.DataFrame) -> dict[str, Any]:
     """``dose_chart(weeks).to_dict()``, made from a layout built once (``specs.filled``): the chart is
     redrawn after every check-in (this week's mean pain moves), its layout never changes."""
+    return specs.filled_from(_dose_layout, _dose_parts(weeks))
+
+
+def _dose_parts(weeks: pd.DataFrame) -> specs.Parts:
     drawn = weeks[DOSE_COLUMNS]
-    return specs.filled(_dose_layout, (), {"weeks": drawn}, description=_dose_description(drawn))
-
-
-def _dose_description(weeks: pd.DataFrame) -> str:
-    return f"Weekly exercise minutes against that week's mean pain, {len(weeks)} weeks, with a straight-line summary."
+    description = f"Weekly exercise minutes against that week's mean pain, {len(drawn)} weeks, with a straight-line summary."
+    return {"weeks": drawn}, (), description
 
 
 def _dose_layout(data: Mapping[str, Any]) -> AnyChart:

@@ -41,8 +41,9 @@ def pain_trend(
     ``resolution="weekly"`` (long ranges): points are weekly means, the line a 4-week mean, and
     session markers are left to the weekly-minutes chart.
     """
-    frames, shape, description = _trend_parts(daily, sessions, type_names, baseline_mean, resolution, height)
-    return _trend_layout(frames, *shape).properties(description=description)
+    return specs.drawn(
+        _trend_layout, _trend_parts(daily, sessions, type_names, baseline_mean, resolution, height)
+    )
 
 
 def pain_trend_spec(
@@ -54,8 +55,9 @@ def pain_trend_spec(
     height: int = TREND_HEIGHT,
 ) -> dict[str, Any]:
     """``pain_trend(...).to_dict()``, made from a layout built once per shape (``specs.filled``)."""
-    frames, shape, description = _trend_parts(daily, sessions, type_names, baseline_mean, resolution, height)
-    return specs.filled(_trend_layout, shape, frames, description=description)
+    return specs.filled_from(
+        _trend_layout, _trend_parts(daily, sessions, type_names, baseline_mean, resolution, height)
+    )
 
 
 def _trend_parts(
@@ -195,14 +197,12 @@ def _trend_description(daily: pd.DataFrame, weekly: bool, n_sessions: int) -> st
 
 def pain_calendar(days: pd.DataFrame) -> AnyChart:
     """Calendar heatmap (weeks x weekdays) of daily pain, with exercise days marked by a dot."""
-    frames, shape, description = _calendar_parts(days)
-    return _calendar_layout(frames, *shape).properties(description=description)
+    return specs.drawn(_calendar_layout, _calendar_parts(days))
 
 
 def pain_calendar_spec(days: pd.DataFrame) -> dict[str, Any]:
     """``pain_calendar(days).to_dict()``, made from a layout built once per run of weeks (``specs.filled``)."""
-    frames, shape, description = _calendar_parts(days)
-    return specs.filled(_calendar_layout, shape, frames, description=description)
+    return specs.filled_from(_calendar_layout, _calendar_parts(days))
 
 
 def _calendar_parts(days: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], tuple[tuple[str, ...]], str]:

@@ -82,6 +82,21 @@ def filled(
     return out
 
 
+Parts = tuple[Mapping[str, pd.DataFrame], tuple[Hashable, ...], str]  # datasets, layout shape, description
+
+
+def drawn(layout: Layout, parts: Parts) -> Any:
+    """The Altair chart ``layout`` draws of ``parts`` (its datasets, its shape and its description)."""
+    frames, shape, description = parts
+    return layout(frames, *shape).properties(description=description)
+
+
+def filled_from(layout: Layout, parts: Parts) -> dict[str, Any]:
+    """``drawn(layout, parts).to_dict()``, from the layout built once per shape (``filled``)."""
+    frames, shape, description = parts
+    return filled(layout, shape, frames, description=description)
+
+
 def dataset_name(values: Any) -> str:
     """The name Altair gives an inline dataset (``altair.vegalite.v6.api._dataset_name``)."""
     if values == [{}]:

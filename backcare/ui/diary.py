@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -248,12 +249,10 @@ def _warm(path: str) -> None:
     # Each step starts only while no page runs (a page opened meanwhile has the CPU to itself, and
     # does the part it needs itself if it gets there first: the locks let nothing run twice).
     with contextlib.suppress(Exception):
-        wait_for_a_pause(quiet=0.0)
-        import backcare.analysis.effects  # noqa: F401  SciPy and statsmodels: the first page does not need them
-
         db = _open_store(path)
         rev = db.revision()
         for step in (
+            lambda: importlib.import_module("backcare.analysis.effects"),  # SciPy, statsmodels
             lambda: aggregates.checkins(db, path),
             lambda: aggregates.sessions(db, path),
             lambda: _insights(path, rev),
