@@ -2,21 +2,20 @@
 
 The diary is cut into blocks of 28 days starting on Mondays (``BLOCK_DAYS``). For each block the
 cache keeps the frame ``store.checkins_frame`` / ``sessions_frame`` (or the narrow analysis inputs)
-made of it and a summary of its rows that SQLite computes without handing them to Python
-(``store.checkin_block_summaries`` / ``session_block_summaries``: row count, ids, the sum and
-latest of ``updated_at``, the sessions' movements, the type and movement names). Asking for a
-range reads the summaries of the blocks it covers, rebuilds the frames of blocks whose summary
-moved, and joins them (in pieces of about a year, each kept until one of its blocks changes). A
-save today rebuilds one block instead of ten years; an edit of an old week from another tab, the
-command line or an import rebuilds that week's block.
-
-``updated_at`` has whole seconds, so a block written within ``RECENT_SECONDS`` of being read is
-never trusted from its summary: it is rebuilt on every read until that write is older (a second
-write in the same second could otherwise leave the summary unchanged).
+made of it and the block's summary (``store.checkin_block_summaries`` / ``session_block_summaries``:
+its row count and the random stamp that SQLite triggers replace with every write to the block, in
+the same transaction (``store/fingerprints.py``), and for full session frames the type and movement
+names). Asking for a range reads the summaries of the blocks it covers (one small row per block),
+rebuilds the frames of blocks whose summary moved, and joins them (in pieces of about a year, each
+kept until one of its blocks changes). A save today rebuilds one block instead of ten years; an
+edit of an old week from another tab, the command line, an import or another program rebuilds
+that week's block. The summary is read before the rows: a write in between leaves a summary older
+than the frame, so the block is rebuilt once more, never kept stale.
 
 ``insights_inputs`` makes what the Insights page reads from the same blocks, reading each
 table's summaries once: the model's day-by-day diary laid out per block (``analysis.diary.lay_out``,
-kept per block until its check-ins or sessions change, then ``join_spans``), every session, and
+kept per block until its check-ins or sessions change, merged per year and kept until one of the
+year's blocks changes, then ``join_spans``), every session, and
 the rows of the dose table's weeks.
 
 Pure Python and pandas: no Streamlit (``ui/diary.py`` caches the joined frames per revision).
@@ -29,7 +28,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from backcare import store
@@ -40,19 +39,18 @@ if TYPE_CHECKING:
 
     from backcare.analysis.diary import DaySpan, Diary
 
-BLOCK_DAYS = 28
+BLOCK_DAYS = store.BLOCK_DAYS  # 28, fixed by the triggers that stamp the blocks
 EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1, as in store/fingerprints.py: blocks are whole weeks
 GROUP_BLOCKS = 13  # 13 blocks of four weeks: a year
 MAX_FILES = 4  # the own diary, the demo diary, and a little room; older files are forgotten
-RECENT_SECONDS = 2
 
 # (block number, serial) of every block a frame of a range was made of. Serials are never reused
 # (one counter for every file and table), so equal sources mean equal rows.
 Sources = tuple[tuple[int, int], ...]
 MAX_RESULTS = 16  # ranges kept per file and table
-Seen = tuple[str, dict[int, "store.Summary"]]  # (``_recent()`` before reading, the summaries read)
+Seen = dict[int, "store.Summary"]  # the summaries of a table's blocks, read once for a page
 Reader = Callable[[Store, date | None, date | None], "pd.DataFrame"]
-Summaries = Callable[[Store, int, date | None, date | None], dict[int, store.Summary]]
+Summaries = Callable[[Store, date | None, date | None], dict[int, store.Summary]]
 READERS: dict[str, tuple[Reader, Summaries]] = {
     "checkins": (store.checkins_frame, store.checkin_block_summaries),
     "sessions": (store.sessions_frame, store.session_block_summaries),
@@ -60,7 +58,7 @@ READERS: dict[str, tuple[Reader, Summaries]] = {
     "analysis_checkins": (store.analysis_checkins, store.checkin_block_summaries),
     "analysis_sessions": (
         store.analysis_sessions,
-        lambda db, days, start, end: store.session_block_summaries(db, days, start, end, names=False),
+        lambda db, start, end: store.session_block_summaries(db, start, end, names=False),
     ),
 }
 
@@ -74,11 +72,6 @@ def block_bounds(block: int) -> tuple[date, date]:
     """First and last day of a block."""
     first = EPOCH + timedelta(days=block * BLOCK_DAYS)
     return first, first + timedelta(days=BLOCK_DAYS - 1)
-
-
-def _recent() -> str:
-    """``updated_at`` text of RECENT_SECONDS ago: blocks written since are not trusted from their summary."""
-    return (datetime.now(UTC) - timedelta(seconds=RECENT_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -132,8 +125,8 @@ def _read_blocks(db: Store, reader: Reader, numbers: list[int]) -> Iterator[tupl
 class _File:
     """What is cached for one table of one file."""
 
-    # block number -> (summary it was built from, or None when not to be trusted; frame; serial)
-    blocks: dict[int, tuple[store.Summary | None, pd.DataFrame, int]] = field(default_factory=dict)
+    # block number -> (summary it was built from, frame, serial)
+    blocks: dict[int, tuple[store.Summary, pd.DataFrame, int]] = field(default_factory=dict)
     groups: dict[tuple[tuple[int, int], ...], pd.DataFrame] = field(default_factory=dict)
     # (start, end) -> (its blocks' serials, the frame given for them, its own serial): an unchanged
     # range gives the very same frame again, and ``version`` tells its callers so
@@ -171,18 +164,14 @@ class BlockCache:
         first = block_bounds(block_of(start))[0] if start else None
         last = block_bounds(block_of(end))[1] if end else None
         if seen is None:
-            recent = _recent()  # before reading: a write after this moment is "recent" too
-            summary = summaries(db, BLOCK_DAYS, first, last)
+            summary = summaries(db, first, last)
         else:
             low, high = block_of(start) if start else -1, block_of(end) if end else None
-            recent, summary = (
-                seen[0],
-                {n: v for n, v in seen[1].items() if low <= n and (high is None or n <= high)},
-            )
+            summary = {n: v for n, v in seen.items() if low <= n and (high is None or n <= high)}
         if not summary:
             return reader(db, start, end)  # nothing in range: the store's empty frame
         with self._lock:
-            cached = self._updated(db, path, table, summary, recent, whole=start is None and end is None)
+            cached = self._updated(db, path, table, summary, whole=start is None and end is None)
             pieces: dict[int, list[tuple[int, int, pd.DataFrame]]] = {}
             for number in sorted(summary):
                 block = cached.blocks[number]
@@ -219,24 +208,23 @@ class BlockCache:
 
     @staticmethod
     def look(db: Store, table: str) -> Seen:
-        """When, and the summaries of every block of ``table``: several reads of one table for one
-        page (``frame``, ``blocks``) then query them once."""
-        recent = _recent()  # before reading: a write after this moment is "recent" too
-        return recent, READERS[table][1](db, BLOCK_DAYS, None, None)
+        """The summaries of every block of ``table``: several reads of one table for one page
+        (``frame``, ``blocks``) then query them once."""
+        return READERS[table][1](db, None, None)
 
     def blocks(self, db: Store, path: str, table: str, seen: Seen) -> dict[int, tuple[int, pd.DataFrame]]:
         """Every block of the whole diary in ``table`` (``seen``: ``look``'s summaries of it):
         number -> (serial, the block's frame as ``store.<table>`` makes it), rebuilt only where a
         write touched."""
-        recent, summary = seen
+        summary = seen
         with self._lock:
-            cached = self._updated(db, path, table, summary, recent, whole=True)
+            cached = self._updated(db, path, table, summary, whole=True)
             return {
                 number: (cached.blocks[number][2], cached.blocks[number][1]) for number in sorted(summary)
             }
 
     def _updated(
-        self, db: Store, path: str, table: str, summary: dict[int, store.Summary], recent: str, *, whole: bool
+        self, db: Store, path: str, table: str, summary: dict[int, store.Summary], *, whole: bool
     ) -> _File:
         # Under the lock: rebuild the blocks of ``summary`` whose summary moved (``whole``: the
         # summaries of the whole diary, so blocks not in it are gone).
@@ -247,13 +235,10 @@ class BlockCache:
         stale = [
             number
             for number in sorted(summary)
-            if number not in cached.blocks
-            or cached.blocks[number][0] is None
-            or cached.blocks[number][0] != summary[number]
+            if number not in cached.blocks or cached.blocks[number][0] != summary[number]
         ]
         for number, frame in _read_blocks(db, READERS[table][0], stale):
-            trusted = summary[number] if str(summary[number][2]) < recent else None
-            cached.blocks[number] = (trusted, frame, next(self._serials))
+            cached.blocks[number] = (summary[number], frame, next(self._serials))
             self.rebuilt += 1
         return cached
 
@@ -282,8 +267,9 @@ def sessions(db: Store, path: str, start: date | None = None, end: date | None =
     return CACHE.frame(db, path, "sessions", start, end)
 
 
-# (file) -> {(block number, check-in block serial, session block serial): the block's days laid out}
-_SPANS: OrderedDict[str, dict[tuple[int, int | None, int | None], DaySpan]] = OrderedDict()
+SpanKey = tuple[int, int | None, int | None]  # (block number, check-in block serial, session block serial)
+# (file) -> ({span key: the block's days laid out}, {the span keys of a year: those spans merged})
+_SPANS: OrderedDict[str, tuple[dict[SpanKey, DaySpan], dict[tuple[SpanKey, ...], DaySpan]]] = OrderedDict()
 _SPANS_LOCK = threading.Lock()
 
 
@@ -301,14 +287,14 @@ def insights_inputs(db: Store, path: str) -> InsightsInputs:
     kept until a write touches its check-ins or sessions, then joined: a few arrays, not frames),
     every session, and the rows of the weeks the dose table reads."""
     from backcare.analysis import dose_start
-    from backcare.analysis.diary import join_spans, lay_out_many
+    from backcare.analysis.diary import join_spans, lay_out_many, merge_spans
 
     rated_seen, done_seen = CACHE.look(db, "analysis_checkins"), CACHE.look(db, "analysis_sessions")
     rated = CACHE.blocks(db, path, "analysis_checkins", rated_seen)
     done = CACHE.blocks(db, path, "analysis_sessions", done_seen)
     with _SPANS_LOCK:
-        kept = _SPANS.pop(path, {})
-    spans: dict[tuple[int, int | None, int | None], DaySpan | None] = {}
+        kept, kept_years = _SPANS.pop(path, ({}, {}))
+    spans: dict[SpanKey, DaySpan | None] = {}
     for number in sorted(set(rated) | set(done)):
         checkins, sessions = rated.get(number), done.get(number)
         key = (number, checkins and checkins[0], sessions and sessions[0])
@@ -322,11 +308,15 @@ def insights_inputs(db: Store, path: str) -> InsightsInputs:
     )
     spans.update(zip(missing, made, strict=True))
     laid_out = {key: span for key, span in spans.items() if span is not None}
+    years: dict[tuple[SpanKey, ...], DaySpan] = {}
+    for _, keys in itertools.groupby(laid_out, key=lambda key: key[0] // GROUP_BLOCKS):
+        year = tuple(keys)
+        years[year] = kept_years.get(year) or merge_spans([laid_out[key] for key in year])
     with _SPANS_LOCK:
-        _SPANS[path] = laid_out  # only the blocks of now: the rest is gone or rebuilt
+        _SPANS[path] = laid_out, years  # only the blocks and years of now: the rest is gone or rebuilt
         while len(_SPANS) > MAX_FILES:
             _SPANS.popitem(last=False)
-    diary = join_spans(list(laid_out.values()))
+    diary = join_spans(list(years.values()))
     since = dose_start(diary.days[-1].date()) if len(diary.days) else None
     return InsightsInputs(
         diary,

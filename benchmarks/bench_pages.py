@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from backcare import aggregates, demo, ui  # noqa: E402
+from backcare import demo, ui  # noqa: E402
 from backcare.models import CheckIn  # noqa: E402
 from backcare.store import Store, save_checkin  # noqa: E402
 
@@ -130,9 +130,6 @@ def main() -> int:
         rows = [r for r in rows if r[0] in args.only]
     with tempfile.TemporaryDirectory() as folder:
         templates = {days: _demo_file(Path(folder), days) for days in SIZES}
-        # Rows written in the last RECENT_SECONDS are re-read on every read (backcare/aggregates.py);
-        # a person's diary was written before: only the save between runs is that recent.
-        time.sleep(aggregates.RECENT_SECONDS + 1)
         print(f"medians of {args.repeats} runs in ms; 30 days vs {SIZES[1]} days of demo data")
         print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         head = ("warm", "after a save", "after a save, CPU")

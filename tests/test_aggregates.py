@@ -45,12 +45,9 @@ RANGES = [(None, None), (END - timedelta(days=90), END), (OLD - timedelta(days=1
 
 @pytest.fixture
 def diary(tmp_path: Path) -> Store:
-    """400 demo days, written "long ago" (blocks written in the last seconds are always rebuilt)."""
+    """400 demo days."""
     store = Store(tmp_path / "diary.db")
     demo.write_demo(store, 400, 3, end=END)
-    with store.transaction() as conn:
-        for table in ("checkins", "sessions"):
-            conn.execute(f"UPDATE {table} SET updated_at = '2026-01-01T00:00:00Z'")
     yield store
     store.close()
 
@@ -190,7 +187,7 @@ def test_the_insights_diary_laid_out_per_block_is_build_diarys(diary, monkeypatc
     first = aggregates.insights_inputs(diary, "diary").diary
     assert_same_diary(first, from_scratch())
     assert len(first.days) == 400 and first.timed.any() and not first.timed.all()
-    spans = dict(aggregates._SPANS["diary"])
+    spans, years = aggregates._SPANS["diary"]
     edit_old_and_recent(diary)
     far = add_exercise_type(diary, "Tai chi")  # logged only before the first and after the last check-in
     for day in (END - timedelta(days=420), END + timedelta(days=30)):
@@ -200,10 +197,19 @@ def test_the_insights_diary_laid_out_per_block_is_build_diarys(diary, monkeypatc
     assert far in edited.types and not edited.done[:, edited.types.index(far)].any()
     assert edited.days[0] == first.days[0] and edited.days[-1] == first.days[-1]
     assert not np.array_equal(edited.pain, first.pain, equal_nan=True)
-    laid_out = [span for span in aggregates._SPANS["diary"].values() if span not in spans.values()]
+    now, now_years = aggregates._SPANS["diary"]
+    laid_out = [span for span in now.values() if span not in spans.values()]
     assert 3 <= len(laid_out) <= 5  # the old, the recent (and the week before), the two far sessions
+    # Years are merged again only where a block changed: every year here had one, but a save today
+    # leaves the older years' merged spans as they were.
+    assert len(now_years) >= 2 and not set(now_years.values()) & set(years.values())
     full = checkins_frame(diary), sessions_frame(diary)
     pd.testing.assert_frame_equal(analysis.diary_lag_profile(edited), analysis.lag_profile(*full))
+    add_session(diary, session_from_input(date=END, exercise_type=far, duration_min=20, pain_before=3))
+    assert_same_diary(aggregates.insights_inputs(diary, "diary").diary, from_scratch())
+    later = aggregates._SPANS["diary"][1]
+    kept = [key for key in later if later[key] is now_years.get(key)]
+    assert len(kept) == len(later) - 1  # only the last year was merged again
 
 
 def test_blocks_laid_out_in_one_pass_are_each_blocks_own(diary):

@@ -44,7 +44,7 @@ IMPORTS = Path(__file__).parent / "fixtures" / "imports"
 END = date(2026, 6, 30)  # fixed: the demo's weekdays and the imports' dates never depend on today
 # Tables that are not diary content: the schema's own bookkeeping.
 SKIPPED_TABLES = {"_sqlite_migrations", "meta", "sqlite_sequence"}
-NEW_IN_EACH_DIARY = {"id", "created_at", "updated_at"}
+NEW_IN_EACH_DIARY = {"id", "created_at", "updated_at", "stamp"}  # stamp: block_stamps, random per write
 
 # Every table with row ids in another table's column, compared through what the id stands for.
 LINKED = {

@@ -175,32 +175,46 @@ def _stacked(frames: list[pd.DataFrame | None]) -> pd.DataFrame:
     return pd.concat(present, ignore_index=True) if present else pd.DataFrame()
 
 
+def merge_spans(spans: list[DaySpan]) -> DaySpan:
+    """One span of ``spans`` (in day order, not overlapping), from the first one's first day to the
+    last one's last day; days no span covers have no entries. Merging a year of blocks once and
+    keeping it, a save joins about ten pieces instead of 130."""
+    types = sorted(set().union(*(span.types for span in spans)))
+    first = spans[0].first
+    length = int((spans[-1].first - first).astype(int)) + len(spans[-1].pain)
+    pain, baseline = np.full(length, np.nan), np.full(length, np.nan)
+    timed, done = np.zeros(length, bool), np.zeros((length, len(types)), bool)
+    position = {name: j for j, name in enumerate(types)}
+    logged: tuple[int, int] | None = None
+    for span in spans:
+        offset = int((span.first - first).astype(int))
+        stop = offset + len(span.pain)
+        pain[offset:stop], baseline[offset:stop], timed[offset:stop] = span.pain, span.baseline, span.timed
+        done[offset:stop, [position[name] for name in span.types]] = span.done
+        if span.logged is not None:
+            ends = (offset + span.logged[0], offset + span.logged[1])
+            logged = ends if logged is None else (logged[0], ends[1])
+    return DaySpan(first, pain, baseline, timed, done, types, logged)
+
+
 def join_spans(spans: list[DaySpan]) -> Diary:
     """The Diary ``build_diary`` makes of all the entries the spans were made of (spans in day order,
     not overlapping; days no span covers have no entries)."""
-    types = sorted(set().union(*(span.types for span in spans)))
-    rated = [span for span in spans if span.logged]
-    if not rated:
-        return _empty(types)
-    first = rated[0].first + rated[0].logged[0]  # type: ignore[index]
-    last = rated[-1].first + rated[-1].logged[1]  # type: ignore[index]
-    days = pd.date_range(first, last, freq="D")
-    pain, baseline = np.full(len(days), np.nan), np.full(len(days), np.nan)
-    timed, done = np.zeros(len(days), bool), np.zeros((len(days), len(types)), bool)
-    position = {name: j for j, name in enumerate(types)}
-    for span in spans:
-        offset = int((span.first - first).astype(int))
-        start, stop = max(offset, 0), min(offset + len(span.pain), len(days))
-        if start >= stop:
-            continue
-        inner = slice(start - offset, stop - offset)
-        pain[start:stop], baseline[start:stop], timed[start:stop] = (
-            span.pain[inner],
-            span.baseline[inner],
-            span.timed[inner],
-        )
-        done[start:stop, [position[name] for name in span.types]] = span.done[inner]
-    return _diary(days, pain, baseline, timed, done, types)
+    if not spans:
+        return _empty([])
+    whole = merge_spans(spans)
+    if whole.logged is None:
+        return _empty(whole.types)
+    start, stop = whole.logged[0], whole.logged[1] + 1
+    days = pd.date_range(whole.first + start, whole.first + whole.logged[1], freq="D")
+    return _diary(
+        days,
+        whole.pain[start:stop],
+        whole.baseline[start:stop],
+        whole.timed[start:stop],
+        whole.done[start:stop],
+        whole.types,
+    )
 
 
 def _layout(

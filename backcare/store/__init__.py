@@ -37,7 +37,13 @@ from backcare.store.experiments import (
     set_experiment_status,
     start_experiment,
 )
-from backcare.store.fingerprints import Summary, checkin_block_summaries, session_block_summaries
+from backcare.store.fingerprints import (
+    BLOCK_DAYS,
+    Summary,
+    checkin_block_summaries,
+    restamp_blocks,
+    session_block_summaries,
+)
 from backcare.store.imports import already_imported, apply_batch, symptom_records_frame
 from backcare.store.questionnaires import (
     delete_global_impressions,
@@ -68,6 +74,7 @@ from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 
 __all__ = [
     "APPLICATION_ID",
+    "BLOCK_DAYS",
     "SCHEMA_VERSION",
     "Store",
     "Summary",
@@ -111,6 +118,7 @@ __all__ = [
     "peg_frame",
     "red_flag_frame",
     "resolve_red_flags",
+    "restamp_blocks",
     "restore_bytes",
     "restore_from",
     "running_experiment",

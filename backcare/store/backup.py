@@ -25,6 +25,7 @@ from pathlib import Path
 from backcare.errors import StoreError
 from backcare.private_files import OWNER_ONLY, os_problem, private_workspace, replacing
 from backcare.store.connection import Store, sqlite_problem
+from backcare.store.fingerprints import restamp_blocks
 from backcare.store.restore_check import check_file, check_size, check_upgraded, failure, open_read_only
 from backcare.store.version import SCHEMA_VERSION
 
@@ -200,8 +201,8 @@ def _gather(source: Path, candidate: Path, label: str, folder: Path) -> None:
 
 
 def _finish(candidate: Path, label: str, folder: Path, *, page_size: int, revision: int) -> None:
-    """Check and upgrade the copy, give it the diary's page size and a revision newer than ``revision``
-    (the diary's) and its own."""
+    """Check and upgrade the copy, give it the diary's page size, a revision newer than ``revision``
+    (the diary's) and its own, and fresh block stamps."""
     if check_backup_file(candidate, label, work=folder) < SCHEMA_VERSION:
         try:
             Store(candidate).close()  # migrates the copy, never the original file
@@ -219,6 +220,7 @@ def _finish(candidate: Path, label: str, folder: Path, *, page_size: int, revisi
             # Caches key on the revision: it must never go back to a number seen before.
             own = int(conn.execute("SELECT value FROM meta WHERE key = 'revision'").fetchone()[0])
             conn.execute("UPDATE meta SET value = ? WHERE key = 'revision'", [str(max(revision, own) + 1)])
+            restamp_blocks(conn)  # the stamps that came with the file describe writes this diary never saw
         finally:
             conn.close()
     except sqlite3.Error as exc:

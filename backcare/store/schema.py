@@ -239,3 +239,66 @@ def m004_set_details_and_cardio_types(db: Database) -> None:
             "INSERT OR IGNORE INTO exercise_types(key, name, builtin, sort_order) VALUES (?, ?, 1, ?)",
             [key, name, order],
         )
+
+
+# m005: a day's 28-day block (``backcare.aggregates.block_of``: days since Monday 1 January 0001,
+# in blocks of 28), and the triggers that keep ``block_stamps`` in step with every write.
+_M005_BLOCK = "CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER) / 28"
+_M005_ADD = (
+    "INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {block}, 1, random() "
+    "WHERE {day} IS NOT NULL ON CONFLICT (tbl, block) DO UPDATE SET rows = rows + 1, stamp = excluded.stamp;"
+)
+_M005_REMOVE = (
+    "UPDATE block_stamps SET rows = rows - 1, stamp = random() WHERE tbl = '{table}' AND block = {block};"
+)
+_M005_TOUCH = (
+    "UPDATE block_stamps SET stamp = random() WHERE tbl = 'sessions' AND block = "
+    "(SELECT {block} FROM sessions s WHERE s.id = {session});"
+)
+
+
+def _m005_triggers() -> list[str]:
+    triggers = []
+    for table, noun in (("checkins", "checkin"), ("sessions", "session")):
+        new = {"table": table, "day": "NEW.date", "block": _M005_BLOCK.format(day="NEW.date")}
+        old = {"table": table, "day": "OLD.date", "block": _M005_BLOCK.format(day="OLD.date")}
+        triggers += [
+            f"CREATE TRIGGER block_stamp_{noun}_insert AFTER INSERT ON {table} BEGIN {_M005_ADD.format(**new)} END",
+            f"CREATE TRIGGER block_stamp_{noun}_update AFTER UPDATE ON {table} BEGIN "
+            f"{_M005_REMOVE.format(**old)} {_M005_ADD.format(**new)} END",
+            f"CREATE TRIGGER block_stamp_{noun}_delete AFTER DELETE ON {table} BEGIN {_M005_REMOVE.format(**old)} END",
+        ]
+    block = _M005_BLOCK.format(day="s.date")
+    for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
+        touches = " ".join(_M005_TOUCH.format(block=block, session=f"{row}.session_id") for row in rows)
+        triggers.append(
+            f"CREATE TRIGGER block_stamp_movement_{event} AFTER {event.upper()} ON session_movements BEGIN {touches} END"
+        )
+    return triggers
+
+
+@migrations()
+def m005_block_stamps(db: Database) -> None:
+    """Per 28-day block of check-ins and of sessions: how many rows it holds and a random stamp that
+    every write to it replaces (a session's movements included), kept by triggers in the same
+    transaction as the write, whoever writes. ``backcare.aggregates`` rebuilds only the blocks whose
+    stamp moved, after reading about a hundred small rows instead of summing every row of the diary."""
+    from backcare.store.fingerprints import restamp_blocks
+
+    db.execute(
+        """CREATE TABLE block_stamps (
+            tbl TEXT NOT NULL CHECK (tbl IN ('checkins', 'sessions')),
+            block INTEGER NOT NULL CHECK (block >= 0),
+            rows INTEGER NOT NULL CHECK (rows >= 0),
+            stamp INTEGER NOT NULL,
+            PRIMARY KEY (tbl, block)
+        ) WITHOUT ROWID"""
+    )
+    for trigger in _m005_triggers():
+        db.execute(trigger)
+    restamp_blocks(db.conn)
+
+
+TRIGGER_NAMES = frozenset(
+    statement.split()[2] for statement in _m005_triggers()
+)  # every trigger backcare makes

@@ -6,4 +6,4 @@ migration is pending. tests/test_cli_lean.py pins SCHEMA_VERSION to the number o
 """
 
 APPLICATION_ID = 0x42434B31  # "BCK1": marks a SQLite file as a backcare database
-SCHEMA_VERSION = 4  # == len(schema.migrations._migrations): bump with every new migration
+SCHEMA_VERSION = 5  # == len(schema.migrations._migrations): bump with every new migration
