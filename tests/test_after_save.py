@@ -176,7 +176,8 @@ def test_insights_after_saves_shows_what_a_cold_start_shows(db_path, monkeypatch
         monkeypatch.setattr(aggregates, "CACHE", aggregates.BlockCache())  # nothing kept from before
         monkeypatch.setattr(aggregates, "_SPANS", type(aggregates._SPANS)())
         monkeypatch.setattr(specs, "_layouts", type(specs._layouts)())
-        monkeypatch.setattr(chart_specs, "_converted", type(chart_specs._converted)())
+        monkeypatch.setattr(chart_specs, "_converted", chart_specs.Kept(64))
+        monkeypatch.setattr(chart_specs, "_prepared", chart_specs.Kept(128))
         assert warm == insights_shown(open_insights(with_lags=True))
         shown.append(warm)
     titles = [[chart[0].get("title") for chart in page["charts"]] for page in shown]

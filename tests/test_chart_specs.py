@@ -27,6 +27,7 @@ from backcare.store import (
     type_names,
 )
 from backcare.ui import chart_specs
+from backcare.ui.widgets import content_digest
 
 END = date(2026, 6, 30)
 
@@ -265,3 +266,25 @@ def test_a_dataset_drawn_again_is_converted_once_and_a_changed_one_anew():
     assert (
         bytes_moved == dataframe_util.convert_anything_to_arrow_bytes(other) != first.sent["datasets"][name]
     )
+
+
+def test_a_chart_made_ready_is_kept_by_its_key_and_a_new_key_makes_it_again():
+    """``prepared``: the chart is built once per key (the page's name, dates and a digest of its data),
+    and a key it has not seen (changed data) builds it again."""
+    built: list[int] = []
+
+    def build(value: float) -> dict:
+        built.append(1)
+        values = [{"x": value}]
+        return {"mark": "rule", "data": {"name": specs.dataset_name(values)}, "datasets": {specs.dataset_name(values): values}}  # fmt: skip
+
+    data = (pd.DataFrame({"x": [0.5]}),)
+    first = chart_specs.prepared(("test chart", content_digest(data)), lambda: build(0.5))
+    again = chart_specs.prepared(
+        ("test chart", content_digest((pd.DataFrame({"x": [0.5]}),))), lambda: build(0.5)
+    )
+    assert again is first and len(built) == 1
+    moved = chart_specs.prepared(
+        ("test chart", content_digest((pd.DataFrame({"x": [0.75]}),))), lambda: build(0.75)
+    )
+    assert moved is not first and len(built) == 2 and moved.spec["datasets"] != first.spec["datasets"]

@@ -15,20 +15,47 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import altair as alt
 from streamlit import dataframe_util
 
 from backcare.charts.specs import records
 
+V = TypeVar("V")
+
+
+class Kept(Generic[V]):
+    """The last ``size`` values made, by key (least recently used first out), shared by every
+    session and thread; a value is made outside the lock (two threads may both make it once)."""
+
+    def __init__(self, size: int) -> None:
+        self._values: OrderedDict[Hashable, V] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+
+    def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+        return value
+
+
 # Arrow bytes of datasets named by their content (Altair's "data-" + a hash of the values): equal
 # names mean equal values, so a dataset drawn again (a zero line, a band, an unchanged layer) is
 # converted once. Bytes are never changed, only handed to Streamlit.
-_converted: OrderedDict[str, bytes] = OrderedDict()
-_lock = threading.Lock()
-_MAX_CONVERTED = 64
+_converted: Kept[bytes] = Kept(64)
+# Charts made ready, by the caller's key (a name, dates and a digest of the chart's data): a plain
+# dictionary look-up, where Streamlit's cache hashed the key's parts again on every run (0.5 ms).
+_prepared: Kept[ChartSpec] = Kept(128)
 
 
 @dataclass(frozen=True)
@@ -61,17 +88,13 @@ def _arrow(name: str, values: Any) -> Any:
         return values
     if not name.startswith("data-"):  # not named by its content: converted each time
         return dataframe_util.convert_anything_to_arrow_bytes(values)
-    with _lock:
-        converted = _converted.get(name)
-        if converted is not None:
-            _converted.move_to_end(name)
-            return converted
-    converted = dataframe_util.convert_anything_to_arrow_bytes(values)
-    with _lock:
-        _converted[name] = converted
-        while len(_converted) > _MAX_CONVERTED:
-            _converted.popitem(last=False)
-    return converted
+    return _converted.get(name, lambda: dataframe_util.convert_anything_to_arrow_bytes(values))
+
+
+def prepared(key: Hashable, build: Callable[[], Any]) -> ChartSpec:
+    """``prepare(build())``, made once per ``key``: the key must name everything the chart is
+    drawn from (for a chart of data, a digest of that data)."""
+    return _prepared.get(key, lambda: prepare(build()))
 
 
 alt.data_transformers.register("backcare_records", records)

@@ -189,11 +189,6 @@ def memo(name: str, build: Callable[[], T], *key: Any, data: tuple[Any, ...] = (
     return result
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
-def _cached_spec(key: tuple[Any, ...], content: bytes | None, _build: Callable[[], Any]) -> ChartSpec:
-    return chart_specs.prepare(_build())
-
-
 def content_digest(inputs: tuple[Any, ...] | None) -> bytes | None:
     """A digest of the frames and values a chart is drawn from: equal inputs give equal digests, and
     any changed value changes it (the pickle holds every value). About 0.05 ms for a small frame and
@@ -206,7 +201,7 @@ def content_digest(inputs: tuple[Any, ...] | None) -> bytes | None:
 def _chart_spec(key: tuple[Any, ...], inputs: tuple[Any, ...] | None, build: Callable[[], Any]) -> ChartSpec:
     """The chart's spec, rebuilt only when ``key`` or the content of ``inputs`` changes: a chart
     whose data did not change survives a save."""
-    return _cached_spec(key, content_digest(inputs), build)
+    return chart_specs.prepared((key, content_digest(inputs)), build)
 
 
 def chart(build: Callable[[], Any], name: str, *, inputs: tuple[Any, ...]) -> None:
