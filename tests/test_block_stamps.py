@@ -105,7 +105,18 @@ def test_a_write_by_another_program_that_leaves_updated_at_alone_is_seen(diary):
     with other:
         other.execute("UPDATE checkins SET pain = 0 WHERE date = ?", [OLD.isoformat()])
         other.execute("DELETE FROM sessions WHERE date = (SELECT max(date) FROM sessions WHERE date < ?)", [OLD.isoformat()])  # fmt: skip
+        # REPLACE deletes the old row without firing a delete trigger: the count must stay exact.
+        other.execute(
+            "INSERT OR REPLACE INTO checkins (date, pain, created_at, updated_at) VALUES (?, 4, ?, ?)",
+            [(OLD + timedelta(days=1)).isoformat(), "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"],
+        )
+        first, last = aggregates.block_bounds(aggregates.block_of(OLD) - 2)  # a whole block emptied
+        other.execute(
+            "DELETE FROM checkins WHERE date BETWEEN ? AND ?", [first.isoformat(), last.isoformat()]
+        )
     other.close()
+    assert {key: rows for key, (rows, _) in stamps(diary).items() if rows} == counted(diary)
+    assert stamps(diary)[("checkins", aggregates.block_of(OLD) - 2)][0] == 0
     for table, reader in (("checkins", checkins_frame), ("sessions", sessions_frame)):
         got = cache.frame(diary, "d", table, None, None)
         assert got.equals(reader(diary)), table

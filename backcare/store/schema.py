@@ -244,12 +244,22 @@ def m004_set_details_and_cardio_types(db: Database) -> None:
 # m005: a day's 28-day block (``backcare.aggregates.block_of``: days since Monday 1 January 0001,
 # in blocks of 28), and the triggers that keep ``block_stamps`` in step with every write.
 _M005_BLOCK = "CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER) / 28"
+# The block's rows counted from its dates' range (an index look-up): exact whatever the writer did,
+# even an INSERT OR REPLACE, whose implicit delete fires no trigger.
+_M005_COUNT = (
+    "(SELECT count(*) FROM {table} WHERE date BETWEEN date('0001-01-01', '+' || ({block} * 28) || ' days') "
+    "AND date('0001-01-01', '+' || ({block} * 28 + 27) || ' days'))"
+)
 _M005_ADD = (
-    "INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {block}, 1, random() "
-    "WHERE {day} IS NOT NULL ON CONFLICT (tbl, block) DO UPDATE SET rows = rows + 1, stamp = excluded.stamp;"
+    "INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {block}, "
+    + _M005_COUNT
+    + ", random() "
+    "WHERE {day} IS NOT NULL ON CONFLICT (tbl, block) DO UPDATE SET rows = excluded.rows, stamp = excluded.stamp;"
 )
 _M005_REMOVE = (
-    "UPDATE block_stamps SET rows = rows - 1, stamp = random() WHERE tbl = '{table}' AND block = {block};"
+    "UPDATE block_stamps SET rows = "
+    + _M005_COUNT
+    + ", stamp = random() WHERE tbl = '{table}' AND block = {block};"
 )
 _M005_TOUCH = (
     "UPDATE block_stamps SET stamp = random() WHERE tbl = 'sessions' AND block = "
