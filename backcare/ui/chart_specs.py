@@ -37,6 +37,7 @@ class Kept(Generic[V]):
         self._size = size
 
     def get(self, key: Hashable, make: Callable[[], V]) -> V:
+        """The value kept for ``key``, or ``make()`` kept for it from now on."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
