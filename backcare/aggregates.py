@@ -71,14 +71,17 @@ def block_of(day: date) -> int:
 def block_bounds(block: int) -> tuple[date, date]:
     """First and last day of a block."""
     first = EPOCH + timedelta(days=block * BLOCK_DAYS)
-    return first, first + timedelta(days=BLOCK_DAYS - 1)
+    return first, date.fromordinal(min(first.toordinal() + BLOCK_DAYS - 1, date.max.toordinal()))
 
 
 def _join(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """Frames one after the other, typed as one frame of the same rows would be. Always a new frame
-    object (a shallow copy for one part: pandas copy-on-write keeps the cached parts intact)."""
+    object (a shallow copy for one part: pandas copy-on-write keeps the cached parts intact). Empty
+    parts (a block whose rows a REPLACE by another program moved away) are left out: an empty frame
+    has its own dtypes."""
     import pandas as pd
 
+    parts = [part for part in parts if len(part)] or parts[:1]
     if len(parts) == 1:
         return parts[0].copy(deep=False)
     joined = pd.concat(parts, ignore_index=True)
@@ -149,7 +152,7 @@ class BlockCache:
     def _file(self, path: str, table: str) -> _File:
         cached = self._files.setdefault((path, table), _File())
         self._files.move_to_end((path, table))
-        while len(self._files) > MAX_FILES:
+        while len({file for file, _ in self._files}) > MAX_FILES:  # files, each with up to four tables
             self._files.popitem(last=False)
         return cached
 

@@ -359,3 +359,33 @@ def test_a_first_load_cut_into_blocks_gives_each_blocks_own_frame(diary):
     alone = checkins_frame(diary, *quiet)
     assert alone["notes"].dtype == object and alone["notes"].isna().all()
     assert str(checkins_frame(diary)["notes"].dtype) == "str"
+
+
+def test_two_diaries_each_with_every_table_are_kept_together(diary, tmp_path):
+    """The cache keeps whole files (the own diary and the demo diary, each with its four tables):
+    going back and forth between them rebuilds nothing. It once counted tables as files, so the
+    second diary pushed the first one out."""
+    cache = aggregates.BlockCache()
+    other = Store(tmp_path / "demo.db")
+    demo.write_demo(other, 60, 2, end=END)
+    try:
+        for store, path in ((diary, "own"), (other, "demo")):
+            for table in READERS:
+                cache.frame(store, path, table, None, None)
+        built = cache.rebuilt
+        for store, path in ((diary, "own"), (other, "demo")):
+            for table in READERS:
+                cache.frame(store, path, table, None, None)
+        assert cache.rebuilt == built
+    finally:
+        other.close()
+
+
+def test_a_range_to_the_last_representable_day_is_read(diary):
+    last = aggregates.block_bounds(aggregates.block_of(date.max))
+    assert last[1] == date.max and last[0] <= date.max
+    cache = aggregates.BlockCache()
+    for table, reader in READERS.items():
+        pd.testing.assert_frame_equal(
+            cache.frame(diary, "d", table, OLD, date.max), reader(diary, OLD, date.max)
+        )

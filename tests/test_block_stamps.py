@@ -171,3 +171,66 @@ def test_a_backup_whose_triggers_are_not_backcares_is_refused(tmp_path, statemen
         with pytest.raises(StoreError, match=match):
             restore_from(diary, backup)
         assert stamps(diary) == before[0] and checkins_frame(diary).equals(before[1])
+
+
+def test_a_replace_by_another_program_that_empties_a_block_is_seen(diary):
+    """An INSERT OR REPLACE deletes the row it conflicts with without a delete trigger, and for
+    sessions (keyed by id and by source) and movements (by id) that row may lie in another block:
+    its block must still be rebuilt, even when it is left empty, and every view must equal the store."""
+    alone = END + timedelta(days=60)  # after the demo: the only session of its block
+    session = add_session(diary, session_from_input(date=alone, exercise_type="yoga", duration_min=25))
+    with diary.transaction() as conn:
+        conn.execute(
+            "INSERT INTO session_movements (session_id, movement_id, position) SELECT ?, id, 0 FROM movements LIMIT 1",
+            [session],
+        )
+    cache = aggregates.BlockCache()
+    aggregates.insights_inputs(diary, "d")
+    for table in ("sessions", "analysis_sessions", "checkins"):
+        cache.frame(diary, "d", table, None, None)
+    revision = diary.revision()
+    other = sqlite3.connect(diary.path)
+    with other:
+        row = other.execute("SELECT * FROM sessions WHERE id = ?", [session]).fetchone()
+        names = [d[0] for d in other.execute("SELECT * FROM sessions LIMIT 0").description]
+        moved = dict(zip(names, row, strict=True)) | {"date": OLD.isoformat()}  # the same id, an old day
+        other.execute(
+            f"INSERT OR REPLACE INTO sessions ({', '.join(moved)}) VALUES ({', '.join('?' * len(moved))})",
+            list(moved.values()),
+        )
+        target = other.execute("SELECT id FROM sessions WHERE date = ? AND id != ?", [END.isoformat(), session]).fetchone()  # fmt: skip
+        if target is not None:  # a movement moved by id to a session of the newest block
+            movement = other.execute("SELECT id, movement_id FROM session_movements WHERE session_id = ?", [session]).fetchone()  # fmt: skip
+            other.execute(
+                "INSERT OR REPLACE INTO session_movements (id, session_id, movement_id, position) VALUES (?, ?, ?, 9)",
+                [movement[0], target[0], movement[1]],
+            )
+    other.close()
+    assert diary.revision() > revision  # pages keyed on the revision see another program's write
+    for table, reader in (("sessions", sessions_frame), ("checkins", checkins_frame)):
+        got = cache.frame(diary, "d", table, None, None)
+        assert got.equals(reader(diary)), table
+    assert not (cache.frame(diary, "d", "sessions", None, None)["date"] == str(alone)).any()
+    from backcare.analysis.diary import build_diary
+    from backcare.store import analysis_checkins, analysis_sessions
+
+    joined = aggregates.insights_inputs(diary, "d").diary
+    expected = build_diary(analysis_checkins(diary), analysis_sessions(diary))
+    assert joined.days.equals(expected.days) and joined.types == expected.types
+    assert (joined.done == expected.done).all()
+
+
+def test_a_date_sqlite_cannot_read_gets_no_block_and_does_not_stop_an_upgrade(tmp_path):
+    """``2026-13-01`` passes the tables' date pattern; julianday() cannot read it. Such a row (written
+    by another program) gets no block, and a schema-4 diary holding one still opens."""
+    path = tmp_path / "v4.db"
+    shutil.copy(ROOT / "tests" / "fixtures" / "schema" / "v4.db", path)
+    mutate(path, "UPDATE checkins SET date = '2026-13-01' WHERE date = '2026-01-02'")
+    with Store(path) as store:
+        assert all(block >= 0 for _, block in stamps(store))
+        other = sqlite3.connect(store.path)
+        with other:
+            other.execute("INSERT INTO checkins (date, pain, created_at, updated_at) VALUES ('2026-14-02', 3, ?, ?)",
+                          ["2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"])  # fmt: skip
+        other.close()
+        assert store.value("SELECT count(*) FROM checkins") == 4

@@ -32,7 +32,8 @@ def _block(day: date | None, default: int) -> int:
 
 
 def _stamps(store: Store, table: str, start: date | None, end: date | None) -> dict[int, Summary]:
-    sql = "SELECT block, rows, stamp FROM block_stamps WHERE tbl = ? AND rows > 0 AND block BETWEEN ? AND ?"
+    # rows NULL: not known since a REPLACE (the block may have rows): read like a block with rows
+    sql = "SELECT block, rows, stamp FROM block_stamps WHERE tbl = ? AND (rows IS NULL OR rows > 0) AND block BETWEEN ? AND ?"
     with store._lock:
         rows = store.conn.execute(sql, [table, _block(start, 0), _block(end, 1 << 62)]).fetchall()
     return {row[0]: (row[1], row[2]) for row in rows}
@@ -67,5 +68,5 @@ def restamp_blocks(conn: sqlite3.Connection) -> None:
     for table in ("checkins", "sessions"):
         conn.execute(
             f"INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {_BLOCK}, count(*), random() "
-            f"FROM {table} WHERE date IS NOT NULL GROUP BY 2"
+            f"FROM {table} WHERE julianday(date) IS NOT NULL GROUP BY 2"
         )

@@ -242,10 +242,10 @@ def m004_set_details_and_cardio_types(db: Database) -> None:
 
 
 # m005: a day's 28-day block (``backcare.aggregates.block_of``: days since Monday 1 January 0001,
-# in blocks of 28), and the triggers that keep ``block_stamps`` in step with every write.
+# in blocks of 28), and the triggers that keep ``block_stamps`` in step with every write. The SQL is
+# written out here, not shared with later code: a shipped migration must never change.
 _M005_BLOCK = "CAST(julianday({day}) - julianday('0001-01-01') AS INTEGER) / 28"
-# The block's rows counted from its dates' range (an index look-up): exact whatever the writer did,
-# even an INSERT OR REPLACE, whose implicit delete fires no trigger.
+# The block's rows counted from its dates' range (an index look-up), exact whatever came before.
 _M005_COUNT = (
     "(SELECT count(*) FROM {table} WHERE date BETWEEN date('0001-01-01', '+' || ({block} * 28) || ' days') "
     "AND date('0001-01-01', '+' || ({block} * 28 + 27) || ' days'))"
@@ -254,35 +254,68 @@ _M005_ADD = (
     "INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {block}, "
     + _M005_COUNT
     + ", random() "
-    "WHERE {day} IS NOT NULL ON CONFLICT (tbl, block) DO UPDATE SET rows = excluded.rows, stamp = excluded.stamp;"
+    "WHERE julianday({day}) IS NOT NULL "
+    "ON CONFLICT (tbl, block) DO UPDATE SET rows = excluded.rows, stamp = excluded.stamp;"
 )
 _M005_REMOVE = (
     "UPDATE block_stamps SET rows = "
     + _M005_COUNT
     + ", stamp = random() WHERE tbl = '{table}' AND block = {block};"
 )
+# A REPLACE (INSERT OR REPLACE, UPDATE OR REPLACE) deletes the rows it conflicts with without firing
+# a delete trigger, and such a row may lie in another block: before the write, the blocks of the rows
+# it could replace get a new stamp and an unknown count (NULL, read as "has rows"), counted again by
+# the next write to that block. A write that then does nothing (DO NOTHING, IGNORE) only costs a
+# rebuild of those blocks.
+_M005_CONFLICTS = {
+    "checkins": "SELECT {block} FROM checkins c WHERE c.rowid = NEW.rowid OR c.date = NEW.date",
+    "sessions": "SELECT {block} FROM sessions s WHERE s.id = NEW.id OR (s.source = NEW.source AND s.source_id = NEW.source_id)",
+}
+# A movement replaced by id may belong to a session in another block: that block gets a new stamp.
+_M005_MOVEMENT_CONFLICTS = (
+    "UPDATE block_stamps SET stamp = random() WHERE tbl = 'sessions' AND block IN "
+    "(SELECT {block} FROM session_movements sm JOIN sessions s ON s.id = sm.session_id WHERE sm.id = NEW.id);"
+)
+_M005_UNKNOWN = (
+    "UPDATE block_stamps SET rows = NULL, stamp = random() WHERE tbl = '{table}' AND block IN ({rows});"
+)
 _M005_TOUCH = (
     "UPDATE block_stamps SET stamp = random() WHERE tbl = 'sessions' AND block = "
     "(SELECT {block} FROM sessions s WHERE s.id = {session});"
 )
+# Pages key their caches on meta's revision: a write by another program must move it too.
+_M005_REVISION = "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision';"
 
 
 def _m005_triggers() -> list[str]:
     triggers = []
-    for table, noun in (("checkins", "checkin"), ("sessions", "session")):
+    for table, noun, alias in (("checkins", "checkin", "c"), ("sessions", "session", "s")):
         new = {"table": table, "day": "NEW.date", "block": _M005_BLOCK.format(day="NEW.date")}
         old = {"table": table, "day": "OLD.date", "block": _M005_BLOCK.format(day="OLD.date")}
+        conflicts = _M005_CONFLICTS[table].format(block=_M005_BLOCK.format(day=f"{alias}.date"))
+        unknown = _M005_UNKNOWN.format(table=table, rows=conflicts)
         triggers += [
-            f"CREATE TRIGGER block_stamp_{noun}_insert AFTER INSERT ON {table} BEGIN {_M005_ADD.format(**new)} END",
+            f"CREATE TRIGGER block_stamp_{noun}_before_insert BEFORE INSERT ON {table} BEGIN {unknown} END",
+            f"CREATE TRIGGER block_stamp_{noun}_before_update BEFORE UPDATE ON {table} BEGIN {unknown} END",
+            f"CREATE TRIGGER block_stamp_{noun}_insert AFTER INSERT ON {table} BEGIN "
+            f"{_M005_ADD.format(**new)} {_M005_REVISION} END",
             f"CREATE TRIGGER block_stamp_{noun}_update AFTER UPDATE ON {table} BEGIN "
-            f"{_M005_REMOVE.format(**old)} {_M005_ADD.format(**new)} END",
-            f"CREATE TRIGGER block_stamp_{noun}_delete AFTER DELETE ON {table} BEGIN {_M005_REMOVE.format(**old)} END",
+            f"{_M005_REMOVE.format(**old)} {_M005_ADD.format(**new)} {_M005_REVISION} END",
+            f"CREATE TRIGGER block_stamp_{noun}_delete AFTER DELETE ON {table} BEGIN "
+            f"{_M005_REMOVE.format(**old)} {_M005_REVISION} END",
         ]
     block = _M005_BLOCK.format(day="s.date")
+    replaced = _M005_MOVEMENT_CONFLICTS.format(block=block)
+    for event in ("insert", "update"):
+        triggers.append(
+            f"CREATE TRIGGER block_stamp_movement_before_{event} BEFORE {event.upper()} ON session_movements "
+            f"BEGIN {replaced} END"
+        )
     for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
         touches = " ".join(_M005_TOUCH.format(block=block, session=f"{row}.session_id") for row in rows)
         triggers.append(
-            f"CREATE TRIGGER block_stamp_movement_{event} AFTER {event.upper()} ON session_movements BEGIN {touches} END"
+            f"CREATE TRIGGER block_stamp_movement_{event} AFTER {event.upper()} ON session_movements "
+            f"BEGIN {touches} {_M005_REVISION} END"
         )
     return triggers
 
@@ -291,22 +324,26 @@ def _m005_triggers() -> list[str]:
 def m005_block_stamps(db: Database) -> None:
     """Per 28-day block of check-ins and of sessions: how many rows it holds and a random stamp that
     every write to it replaces (a session's movements included), kept by triggers in the same
-    transaction as the write, whoever writes. ``backcare.aggregates`` rebuilds only the blocks whose
-    stamp moved, after reading about a hundred small rows instead of summing every row of the diary."""
-    from backcare.store.fingerprints import restamp_blocks
-
+    transaction as the write, whoever writes; the triggers also move meta's revision. ``backcare.aggregates``
+    rebuilds only the blocks whose stamp moved, after reading about a hundred small rows instead of
+    summing every row of the diary. A date SQLite cannot read as a day (``2026-13-01`` passes the
+    tables' pattern) has no block and no stamp."""
     db.execute(
         """CREATE TABLE block_stamps (
             tbl TEXT NOT NULL CHECK (tbl IN ('checkins', 'sessions')),
             block INTEGER NOT NULL CHECK (block >= 0),
-            rows INTEGER NOT NULL CHECK (rows >= 0),
+            rows INTEGER CHECK (rows IS NULL OR rows >= 0),
             stamp INTEGER NOT NULL,
             PRIMARY KEY (tbl, block)
         ) WITHOUT ROWID"""
     )
     for trigger in _m005_triggers():
         db.execute(trigger)
-    restamp_blocks(db.conn)
+    for table in ("checkins", "sessions"):
+        db.execute(
+            f"INSERT INTO block_stamps (tbl, block, rows, stamp) SELECT '{table}', {_M005_BLOCK.format(day='date')}, "
+            f"count(*), random() FROM {table} WHERE julianday(date) IS NOT NULL GROUP BY 2"
+        )
 
 
 TRIGGER_NAMES = frozenset(
