@@ -267,10 +267,12 @@ _M005_REMOVE = (
 # it could replace get a new stamp and an unknown count (NULL, read as "has rows"), counted again by
 # the next write to that block. A write that then does nothing (DO NOTHING, IGNORE) only costs a
 # rebuild of those blocks.
-_M005_CONFLICTS = {
-    "checkins": "SELECT {block} FROM checkins c WHERE c.rowid = NEW.rowid OR c.date = NEW.date",
-    "sessions": "SELECT {block} FROM sessions s WHERE s.id = NEW.id OR (s.source = NEW.source AND s.source_id = NEW.source_id)",
-}
+_M005_CONFLICTS = {  # the rows an insert could replace, and when an update could replace any
+    "checkins": ("FROM checkins c WHERE c.rowid = NEW.rowid OR c.date = NEW.date",
+                 "NEW.rowid IS NOT OLD.rowid OR NEW.date IS NOT OLD.date"),
+    "sessions": ("FROM sessions s WHERE s.id = NEW.id OR (s.source = NEW.source AND s.source_id = NEW.source_id)",
+                 "NEW.id IS NOT OLD.id OR NEW.source IS NOT OLD.source OR NEW.source_id IS NOT OLD.source_id"),
+}  # fmt: skip
 # A movement replaced by id may belong to a session in another block: that block gets a new stamp.
 _M005_MOVEMENT_CONFLICTS = (
     "UPDATE block_stamps SET stamp = random() WHERE tbl = 'sessions' AND block IN "
@@ -292,11 +294,15 @@ def _m005_triggers() -> list[str]:
     for table, noun, alias in (("checkins", "checkin", "c"), ("sessions", "session", "s")):
         new = {"table": table, "day": "NEW.date", "block": _M005_BLOCK.format(day="NEW.date")}
         old = {"table": table, "day": "OLD.date", "block": _M005_BLOCK.format(day="OLD.date")}
-        conflicts = _M005_CONFLICTS[table].format(block=_M005_BLOCK.format(day=f"{alias}.date"))
-        unknown = _M005_UNKNOWN.format(table=table, rows=conflicts)
+        rows, changed_key = _M005_CONFLICTS[table]
+        unknown = _M005_UNKNOWN.format(
+            table=table, rows=f"SELECT {_M005_BLOCK.format(day=f'{alias}.date')} {rows}"
+        )
         triggers += [
-            f"CREATE TRIGGER block_stamp_{noun}_before_insert BEFORE INSERT ON {table} BEGIN {unknown} END",
-            f"CREATE TRIGGER block_stamp_{noun}_before_update BEFORE UPDATE ON {table} BEGIN {unknown} END",
+            f"CREATE TRIGGER block_stamp_{noun}_before_insert BEFORE INSERT ON {table} "
+            f"WHEN EXISTS (SELECT 1 {rows}) BEGIN {unknown} END",
+            f"CREATE TRIGGER block_stamp_{noun}_before_update BEFORE UPDATE ON {table} "
+            f"WHEN {changed_key} BEGIN {unknown} END",
             f"CREATE TRIGGER block_stamp_{noun}_insert AFTER INSERT ON {table} BEGIN "
             f"{_M005_ADD.format(**new)} {_M005_REVISION} END",
             f"CREATE TRIGGER block_stamp_{noun}_update AFTER UPDATE ON {table} BEGIN "
@@ -306,10 +312,13 @@ def _m005_triggers() -> list[str]:
         ]
     block = _M005_BLOCK.format(day="s.date")
     replaced = _M005_MOVEMENT_CONFLICTS.format(block=block)
-    for event in ("insert", "update"):
+    for event, when in (
+        ("insert", "EXISTS (SELECT 1 FROM session_movements WHERE id = NEW.id)"),
+        ("update", "NEW.id IS NOT OLD.id"),
+    ):
         triggers.append(
             f"CREATE TRIGGER block_stamp_movement_before_{event} BEFORE {event.upper()} ON session_movements "
-            f"BEGIN {replaced} END"
+            f"WHEN {when} BEGIN {replaced} END"
         )
     for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
         touches = " ".join(_M005_TOUCH.format(block=block, session=f"{row}.session_id") for row in rows)
