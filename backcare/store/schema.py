@@ -320,8 +320,8 @@ def _m005_triggers() -> list[str]:
             f"CREATE TRIGGER block_stamp_movement_before_{event} BEFORE {event.upper()} ON session_movements "
             f"WHEN {when} BEGIN {replaced} END"
         )
-    for event, rows in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
-        touches = " ".join(_M005_TOUCH.format(block=block, session=f"{row}.session_id") for row in rows)
+    for event, versions in (("insert", ("NEW",)), ("update", ("OLD", "NEW")), ("delete", ("OLD",))):
+        touches = " ".join(_M005_TOUCH.format(block=block, session=f"{row}.session_id") for row in versions)
         triggers.append(
             f"CREATE TRIGGER block_stamp_movement_{event} AFTER {event.upper()} ON session_movements "
             f"BEGIN {touches} {_M005_REVISION} END"
