@@ -232,7 +232,8 @@ class Store:
         return int(self.value("PRAGMA user_version"))
 
     def revision(self) -> int:
-        """A counter bumped by every committed write: cached views key on it."""
+        """A counter that every committed write moves (by one, or by the rows the diary's triggers
+        saw): cached views key on it, and it never goes back."""
         return int(self.value("SELECT value FROM meta WHERE key = 'revision'") or 0)
 
     # -- writing -----------------------------------------------------------------------------------
@@ -254,8 +255,11 @@ class Store:
                     "Nothing was saved; please try again in a moment."
                 ) from exc
             try:
+                before = self.revision() if self._has_meta() else None
                 yield self.conn
-                if self._has_meta():
+                # The triggers on the diary's tables move the revision with each row they see
+                # (migration m005): a transaction that moved it already is not counted again.
+                if self._has_meta() and (before is None or self.revision() == before):
                     self.conn.execute(
                         "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
                     )
