@@ -170,6 +170,25 @@ def test_with_timing_the_pain_before_the_session_is_the_baseline():
     assert untimed.set_index("exercise_type").loc["yoga", "verdict"] == "not enough data"
 
 
+def test_the_next_days_outcome_is_pain_before_that_days_own_exercise():
+    """A rating made after the next day's session also holds that session's same-day effect: the
+    outcome is then the session's pain before; an after-session rating without one gives no row;
+    a day without exercise keeps its rating."""
+    from backcare.analysis.diary import build_diary
+    from backcare.analysis.effects import _rows
+
+    days = pd.date_range("2026-03-02", periods=4)
+    checkins = pd.DataFrame({"date": days, "pain": [5, 2, 3, 4], "time": ["20:00"] * 4})
+    sessions = pd.DataFrame(
+        {"date": days[[1, 2]], "exercise_type": ["yoga", "yoga"], "duration_min": 30,
+         "start_time": ["08:00", "08:00"], "pain_before": [7, np.nan]}
+    )  # fmt: skip
+    rows = _rows(build_diary(checkins, sessions), 1)
+    # day 0 -> day 1: its session's pain before (7), not the evening's 2; day 1 -> day 2: rated
+    # only after its session, no pain before: no row; day 2 -> day 3: no exercise, its rating 4.
+    assert rows.t.tolist() == [0, 2] and rows.outcome.tolist() == [7.0, 4.0]
+
+
 def test_the_lag_profiles_next_day_rows_are_the_effects_the_page_shows():
     checkins, sessions = diary()
     profile = lag_profile(checkins, sessions)

@@ -2,8 +2,11 @@
 
 Method (docs/insights-method.md has the validation tables):
 
-* Outcome: pain ``lag`` days after day t (lag 1 = the next day). Exposure: an indicator per
-  exercise type for day t. Reference: days with no logged exercise at all.
+* Outcome: pain ``lag`` days after day t (lag 1 = the next day), measured *before* that day's
+  own exercise: a session's pain before, or a rating made before it (``Diary.baseline``). A rating
+  made after that day's session also holds that session's same-day effect, which is not day t's;
+  such a day, without a pain before, gives no outcome. Without timing data every rating counts.
+  Exposure: an indicator per exercise type for day t. Reference: days with no logged exercise at all.
 * One regression per lag, with every other type, the previous day's sessions (carry-over), day
   of week and a linear trend, and the pain of day t measured *before* that day's exercise (see
   ``backcare.analysis.diary``): people exercise on their better days and pain is autocorrelated.
@@ -42,9 +45,9 @@ from backcare.analysis.intervals import iv_fit, one_blas_thread, t_interval
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
 METHOD_VERSION = (
-    "effects-5 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
+    "effects-6 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
     "day's baseline predicted; carry-over, weekday, trend; Newey-West SE with Andrews' data-chosen "
-    "bandwidth, t critical values; no same-day verdicts)"
+    "bandwidth, t critical values; no same-day verdicts; the outcome is pain before that day's exercise)"
 )
 SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
@@ -83,7 +86,8 @@ def _filled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class _Rows:
-    """Regression rows for one lag: row i is day t[i], whose day t + lag was logged."""
+    """Regression rows for one lag: row i is day t[i], whose day t + lag has pain measured before
+    that day's exercise (a rating, or a session's pain before)."""
 
     t: np.ndarray
     outcome: np.ndarray
@@ -97,7 +101,7 @@ class _Rows:
 
 def _rows(diary: Diary, lag: int) -> _Rows:
     t = np.arange(0, max(0, len(diary.days) - lag))
-    outcome = diary.pain[t + lag]
+    outcome = diary.baseline[t + lag]  # pain before that day's exercise: its own session left out
     keep = ~np.isnan(outcome)
     t = t[keep]
     return _Rows(t, outcome[keep], diary.baseline[t], diary.done[t])
