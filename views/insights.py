@@ -106,8 +106,8 @@ the day after days **with no logged exercise**, using one regression that also a
   day tends to be followed by another, which would make any exercise look helpful). A single rating
   is a rough measure of how you were, so it is estimated from the four days before it as well (which
   also stands in for a day you did not log). If you record when you rated your pain and when the
-  session started, or your pain before the session, backcare uses the rating made **before** the
-  exercise;
+  session started, or your pain before the session, backcare uses the pain **before** the
+  exercise, both on the day of the exercise and on the day after;
 - **the other exercise types** you did, and yesterday's sessions (carry-over);
 - **day of the week** and a **slow trend** over time (many people slowly improve anyway).
 
