@@ -39,8 +39,8 @@ if TYPE_CHECKING:
 
     from backcare.analysis.diary import DaySpan, Diary
 
-BLOCK_DAYS = store.BLOCK_DAYS  # 28, fixed by the triggers that stamp the blocks
-EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1, as in store/fingerprints.py: blocks are whole weeks
+BLOCK_DAYS, EPOCH = store.BLOCK_DAYS, store.EPOCH  # 28 days from Monday 1 January 0001 (the stamps')
+block_of = store.block_of  # the number of the block a day falls in
 GROUP_BLOCKS = 13  # 13 blocks of four weeks: a year
 MAX_FILES = 4  # the own diary, the demo diary, and a little room; older files are forgotten
 
@@ -61,11 +61,6 @@ READERS: dict[str, tuple[Reader, Summaries]] = {
         lambda db, start, end: store.session_block_summaries(db, start, end, names=False),
     ),
 }
-
-
-def block_of(day: date) -> int:
-    """The number of the 28-day block (Monday to Sunday four weeks later) a day falls in."""
-    return (day - EPOCH).days // BLOCK_DAYS
 
 
 def block_bounds(block: int) -> tuple[date, date]:

@@ -39,7 +39,9 @@ from backcare.store.experiments import (
 )
 from backcare.store.fingerprints import (
     BLOCK_DAYS,
+    EPOCH,
     Summary,
+    block_of,
     checkin_block_summaries,
     restamp_blocks,
     session_block_summaries,
@@ -75,6 +77,7 @@ from backcare.store.version import APPLICATION_ID, SCHEMA_VERSION
 __all__ = [
     "APPLICATION_ID",
     "BLOCK_DAYS",
+    "EPOCH",
     "SCHEMA_VERSION",
     "Store",
     "Summary",
@@ -88,6 +91,7 @@ __all__ = [
     "apply_batch",
     "backup_bytes",
     "backup_to",
+    "block_of",
     "check_backup_file",
     "checkin_block_summaries",
     "checkin_rows",

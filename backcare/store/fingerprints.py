@@ -1,7 +1,7 @@
 """Per-block stamps of the check-in and session tables, for telling which blocks of days changed.
 
 A block is 28 consecutive days counted from Monday 1 January 0001 (day ordinal 1), the same
-numbering as ``backcare.aggregates.block_of``. The table ``block_stamps`` (migration m005) holds,
+numbering as ``block_of``. The table ``block_stamps`` (migration m005) holds,
 per table and block, how many rows the block has and a random stamp; triggers replace the stamp in
 the same transaction as every insert, update or delete of a row of the block (for sessions, of
 their movements too), whoever writes: the app, the command line, an import, or another program.
@@ -24,11 +24,17 @@ from backcare.store.connection import Store
 
 Summary = tuple[Any, ...]
 BLOCK_DAYS = 28  # fixed by the triggers of migration m005
+EPOCH = date(1, 1, 1)  # a Monday, day ordinal 1: blocks are whole weeks
 _BLOCK = "CAST(julianday(date) - julianday('0001-01-01') AS INTEGER) / 28"
 
 
+def block_of(day: date) -> int:
+    """The number of the 28-day block (Monday to Sunday four weeks later) a day falls in."""
+    return (day - EPOCH).days // BLOCK_DAYS
+
+
 def _block(day: date | None, default: int) -> int:
-    return default if day is None else (day - date(1, 1, 1)).days // BLOCK_DAYS
+    return default if day is None else block_of(day)
 
 
 def _stamps(store: Store, table: str, start: date | None, end: date | None) -> dict[int, Summary]:

@@ -134,7 +134,7 @@ def _table_details(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
 
 def schema_difference(candidate: sqlite3.Connection, reference: sqlite3.Connection) -> str | None:
     """How the candidate's schema differs from the reference, in words; None when it is the same."""
-    from backcare.store.schema import TRIGGER_NAMES
+    from backcare.store.schema_m005 import TRIGGER_NAMES
 
     have, want = _objects(candidate), _objects(reference)
     for kind in ("trigger", "view"):
