@@ -1,13 +1,13 @@
-"""Where the Insights engine's remaining false verdicts come from: its fit next to alternative fits
-of the same model, on the same simulated people (bench_effects_validity.py's scenarios).
+"""The Insights engine's fit next to alternative fits of the same model, on the same simulated
+people (bench_effects_validity.py's scenarios).
 
-The engine instruments the day's baseline by the four earlier ratings *and* four flags saying an
-earlier rating was missing (two-stage least squares). In these scenarios the flags carry no
-information about pain; as instruments they pull the estimate toward least squares without
-instruments. That pull adds precision when ratings are exact, and bias when they are noisy. The
-alternatives remove it (flags as ordinary controls; two earlier ratings only) or correct the
-bias of two-stage least squares (Fuller's k-class with a = 1; Nagar's k = 1 + (L - 2) / n), or drop
-the instruments (least squares). Printed per fit: false verdicts, coverage, power, mean error
+The engine (effects-7) does not fit the baseline's coefficient in the regression: it is the
+persistence of the pain behind the ratings, from an ARMA(1, 1) fit of the whole diary
+(analysis/persistence.py). The alternatives fit it in the regression: by two-stage least squares
+with the four earlier ratings and four missing-rating flags as instruments (effects-6), with the
+flags as ordinary controls or two earlier ratings only, with the k-class corrections of two-stage
+least squares' bias (Fuller's a = 1; Nagar's k = 1 + (L - 2) / n), or by least squares without
+instruments (which a noisy rating pulls toward 0). Printed per fit: false verdicts, coverage, power, mean error
 (bias) and the spread of the errors over the interval's standard error, with Monte Carlo errors
 clustered by person.
 Run: .venv/bin/python benchmarks/bench_effects_fits.py [people [scenario numbers...]]
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from statsmodels.stats.sandwich_covariance import S_hac_simple
 
 from backcare.analysis import effects, exercise_effects
-from backcare.analysis.intervals import hac_lags, iv_fit
+from backcare.analysis.intervals import andrews_lags
 from benchmarks.bench_effects_validity import SCENARIOS, mean_and_error
 from tests.simulated_people import random_person, simulate
 
@@ -39,15 +39,17 @@ Fit = Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
 def k_class(y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.ndarray, kind: str) -> tuple:
-    """k-class estimate with a Newey-West covariance (as the engine's): kind 'fuller' (LIML's k
-    minus 1 / (n - columns of Z)) or 'nagar' (k = 1 + (L - 2) / n)."""
+    """k-class estimate with a Newey-West covariance (as the engine's): kind 'ols' (k = 0), '2sls'
+    (k = 1), 'fuller' (LIML's k minus 1 / (n - columns of Z)) or 'nagar' (k = 1 + (L - 2) / n)."""
     x, z = np.column_stack([exog, endog]), np.column_stack([exog, instruments])
     n, p = x.shape
 
     def residual(a: np.ndarray, m: np.ndarray) -> np.ndarray:
         return m - a @ np.linalg.lstsq(a, m, rcond=None)[0]
 
-    if kind == "nagar":
+    if kind in ("ols", "2sls"):
+        k = 0.0 if kind == "ols" else 1.0
+    elif kind == "nagar":
         k = 1.0 + (instruments.shape[1] - 2) / n
     else:
         w = np.column_stack([y, endog])
@@ -58,14 +60,15 @@ def k_class(y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.
     bread = np.linalg.pinv(xk.T @ x)
     beta = bread @ xk.T @ y
     resid = y - x @ beta
-    cov = bread @ S_hac_simple(xk * resid[:, None], nlags=hac_lags(n)) @ bread.T * n / max(n - p, 1)
+    scores = xk * resid[:, None]
+    cov = bread @ S_hac_simple(scores, nlags=andrews_lags(scores)) @ bread.T * n / max(n - p, 1)
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), n - p
 
 
 def variant(kind: str = "2sls", lags: tuple[int, ...] = (1, 2, 3, 4), flags: str = "instruments") -> Fit:
     """The engine's _fit with its instruments or estimator swapped (flags: 'instruments' or 'controls')."""
 
-    def fit(diary, rows, cols):  # same arguments and result as effects._fit
+    def fit(diary, rows, cols, lag):  # same arguments and result as effects._fit
         values, missing = [], []
         for back in lags:
             value, flag = effects._filled(effects._lagged(diary.pain, rows.t, back))
@@ -81,12 +84,7 @@ def variant(kind: str = "2sls", lags: tuple[int, ...] = (1, 2, 3, 4), flags: str
             predicted = known @ np.linalg.lstsq(known[~unlogged], baseline[~unlogged], rcond=None)[0]
             baseline = np.where(unlogged, predicted, baseline)
             exog = np.column_stack([exog, unlogged])
-        if kind == "ols":
-            beta, se, df = iv_fit(rows.outcome, exog, baseline, baseline)
-        elif kind == "2sls":
-            beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments)
-        else:
-            beta, se, df = k_class(rows.outcome, exog, baseline, instruments, kind)
+        beta, se, df = k_class(rows.outcome, exog, baseline, instruments, kind)
         k = len(cols)
         days_with = rows.done[:, cols].sum(axis=0)
         return (
@@ -98,8 +96,10 @@ def variant(kind: str = "2sls", lags: tuple[int, ...] = (1, 2, 3, 4), flags: str
     return fit
 
 
+ENGINE = "engine (effects-7: the persistence from an ARMA(1, 1) fit)"
 FITS: dict[str, Fit] = {
-    "engine (4 ratings + 4 missing flags as instruments)": effects._fit,
+    ENGINE: effects._fit,
+    "two-stage least squares (effects-6)": variant(),
     "missing flags as controls": variant(flags="controls"),
     "2 earlier ratings, flags as controls": variant(lags=(1, 2), flags="controls"),
     "Fuller (a = 1), engine's instruments": variant("fuller"),
@@ -121,7 +121,7 @@ def collect(overrides: dict, people: int, seed: int) -> pd.DataFrame:
                     truth = person.effects.get(row["exercise_type"], 0.0)
                     rows.append({"fit": name, "person": person_number, "truth": truth, **row})
     finally:
-        effects._fit = FITS["engine (4 ratings + 4 missing flags as instruments)"]
+        effects._fit = FITS[ENGINE]
     return pd.DataFrame(rows)
 
 

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from statsmodels.sandbox.regression.gmm import IV2SLS
 
-from backcare.analysis import effect_details, exercise_effects, lag_profile
-from backcare.analysis.intervals import andrews_lags, hac_lags, iv_fit, t_interval
+from backcare.analysis import effect_details, exercise_effects, lag_profile, persistence
+from backcare.analysis.intervals import andrews_lags, hac_lags, ols_fit, t_interval
+from backcare.analysis.persistence import (
+    FALLBACK_SE,
+    WINDOW_DAYS,
+    Persistence,
+    clear_fits,
+    pain_persistence,
+    window_of,
+)
 from tests.simulated_people import Person, simulate
 
 
@@ -25,38 +33,82 @@ def diary(seed: int = 3, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
     return simulate(Person(**settings), np.random.default_rng(seed))
 
 
-def test_two_stage_least_squares_matches_statsmodels_on_the_same_data():
+def test_least_squares_with_hac_errors_matches_statsmodels_on_the_same_data():
     rng = np.random.default_rng(1)
     n = 300
-    exog = np.column_stack([np.ones(n), rng.random((n, 3))])
-    z = rng.normal(size=(n, 2))
-    endog = z @ [0.5, 0.3] + rng.normal(size=n)
-    y = exog @ [1.0, 2.0, 0.0, 1.0] + 0.5 * endog + rng.normal(size=n)
-    beta, se, df = iv_fit(y, exog, endog, z)
-    reference = IV2SLS(y, np.column_stack([exog, endog]), np.column_stack([exog, z])).fit()
-    np.testing.assert_allclose(beta, reference.params, rtol=1e-9)
-    assert df == n - 5
-    # With the regressor as its own instrument the fit is OLS: its HAC errors equal statsmodels'.
+    x = np.column_stack([np.ones(n), rng.random((n, 3)), rng.normal(size=n)])
+    noise = np.convolve(rng.normal(size=n + 2), [1.0, 0.6, 0.3])[2 : n + 2]  # autocorrelated errors
+    y = x @ [1.0, 2.0, 0.0, 1.0, 0.5] + noise
     for lags in (hac_lags(n), 9):
-        beta, se, _ = iv_fit(y, exog, endog, endog, lags=lags)
-        ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
-            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}
-        )
+        beta, se, df = ols_fit(y, x, lags=lags)
+        ols = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
         np.testing.assert_allclose(beta, ols.params, rtol=1e-9)
         np.testing.assert_allclose(se, ols.bse, rtol=1e-9)
+        assert df == n - 5
         # The standard errors of a few coefficients only: the same numbers as statsmodels' for those.
-        beta_some, se_some, _ = iv_fit(y, exog, endog, endog, se_of=slice(1, 3), lags=lags)
+        beta_some, se_some, _ = ols_fit(y, x, se_of=slice(1, 3), lags=lags)
         np.testing.assert_allclose(beta_some, ols.params, rtol=1e-9)
         np.testing.assert_allclose(se_some, ols.bse[1:3], rtol=1e-9)
     # By default the lags come from the scores themselves (Andrews' plug-in, tested below).
-    scores = np.column_stack([exog, endog]) * (y - np.column_stack([exog, endog]) @ beta)[:, None]
-    chosen = andrews_lags(
-        scores @ np.linalg.pinv(np.column_stack([exog, endog]).T @ np.column_stack([exog, endog]))[1:3].T
-    )
-    ols = sm.OLS(y, np.column_stack([exog, endog])).fit(
-        cov_type="HAC", cov_kwds={"maxlags": chosen, "use_correction": True}
-    )
-    np.testing.assert_allclose(iv_fit(y, exog, endog, endog, se_of=slice(1, 3))[1], ols.bse[1:3], rtol=1e-9)
+    beta = ols.params
+    scores = x * (y - x @ beta)[:, None]
+    chosen = andrews_lags(scores @ np.linalg.pinv(x.T @ x)[1:3].T)
+    ols = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": chosen, "use_correction": True})
+    np.testing.assert_allclose(ols_fit(y, x, se_of=slice(1, 3))[1], ols.bse[1:3], rtol=1e-9)
+
+
+def noisy_ar1(phi: float, noise: float, days: int, seed: int) -> np.ndarray:
+    """Ratings of pain that is AR(1) with ``phi`` (innovations sd 1), seen through noise of sd
+    ``noise``, rounded, one day in ten unlogged."""
+    rng = np.random.default_rng(seed)
+    deviation = np.zeros(days)
+    for t in range(1, days):
+        deviation[t] = phi * deviation[t - 1] + rng.normal()
+    ratings = np.clip(np.round(5 + deviation + rng.normal(0, noise, days)), 0, 10)
+    return np.where(rng.random(days) < 0.1, np.nan, ratings)
+
+
+@pytest.mark.parametrize("phi", [0.8, 0.9])
+def test_the_persistence_is_the_pains_not_the_noisy_ratings(phi):
+    """Noise of sd 1 makes the ratings' own day-to-day correlation about a third lower than the
+    pain's (0.8 -> 0.59, 0.9 -> 0.76); the fit recovers the pain's within three standard errors,
+    where the ratings' own correlation is more than three away."""
+    pain = noisy_ar1(phi, 1.0, WINDOW_DAYS + 31, seed=int(phi * 10))  # every day in the window
+    weekday = np.arange(len(pain)) % 7
+    found = pain_persistence(pain, weekday, date(2026, 1, 31))
+    assert abs(found.phi - phi) <= 3 * found.se
+    assert 0.01 < found.se < 0.1
+    logged = ~np.isnan(pain[1:]) & ~np.isnan(pain[:-1])
+    naive = np.corrcoef(pain[1:][logged], pain[:-1][logged])[0, 1]
+    assert naive < phi - 3 * found.se  # the ratings' own correlation would be far off
+
+
+def test_a_save_in_the_current_month_keeps_the_persistence_fit():
+    """A long diary's fit uses the year before the month of its last day: today's check-in (a new
+    value, and a new day) leaves it as it was, so the page after a save does not fit again."""
+    assert window_of(300, date(2026, 11, 27)) == slice(0, 300)
+    assert window_of(3650, date(2026, 11, 27)) == slice(3650 - 27 - WINDOW_DAYS, 3650 - 27)
+    checkins, sessions = diary(seed=4, days=730)
+    clear_fits()
+    first = exercise_effects(checkins, sessions)
+    fits = persistence._fitted.cache_info().misses
+    today = checkins["date"].max() + pd.Timedelta(days=1)
+    if today.day == 1:  # a new month moves the window: keep the example within one month
+        checkins = checkins[checkins["date"] < checkins["date"].max()]
+        today = checkins["date"].max() + pd.Timedelta(days=1)
+    later = pd.concat([checkins, pd.DataFrame({"date": [today], "pain": [9]})], ignore_index=True)
+    again = exercise_effects(later, sessions)
+    assert persistence._fitted.cache_info().misses == fits
+    assert not first["estimate"].equals(again["estimate"])  # the new day is in the regression
+
+
+def test_the_persistence_of_a_diary_without_enough_ratings_is_a_cautious_default():
+    weekday = np.arange(30) % 7
+    few = np.full(30, np.nan)
+    few[:10] = [3, 4, 5, 4, 3, 4, 5, 6, 5, 4]
+    assert pain_persistence(few, weekday, date(2026, 1, 30)) == Persistence(0.0, FALLBACK_SE)
+    assert pain_persistence(np.full(30, 4.0), weekday, date(2026, 1, 30)) == Persistence(0.0, FALLBACK_SE)
+    assert Persistence(0.5, 0.1).over(2) == (0.25, pytest.approx(0.1))
 
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])
@@ -85,8 +137,9 @@ def test_exercise_in_blocks_gets_a_wider_kernel_than_the_fixed_rule():
     drift = np.convolve(rng.normal(size=n + 20), np.ones(21) / np.sqrt(21), mode="valid")[:n]
     y = 5 + drift
     other = rng.normal(size=n)
-    _, se_fixed, _ = iv_fit(y, exog, other, other, se_of=slice(1, 2), lags=hac_lags(n))
-    _, se_chosen, _ = iv_fit(y, exog, other, other, se_of=slice(1, 2))
+    design = np.column_stack([exog, other])
+    _, se_fixed, _ = ols_fit(y, design, se_of=slice(1, 2), lags=hac_lags(n))
+    _, se_chosen, _ = ols_fit(y, design, se_of=slice(1, 2))
     scores = (exog[:, 1] - blocks.mean()) * (y - y.mean())
     assert andrews_lags(scores) >= 3 * hac_lags(n)
     assert se_chosen[0] > 1.2 * se_fixed[0]

@@ -103,9 +103,10 @@ For each exercise type, backcare compares your pain **the day after** days with 
 the day after days **with no logged exercise**, using one regression that also accounts for:
 
 - **how you were before the exercise** that day (people exercise more on better days, and a good
-  day tends to be followed by another, which would make any exercise look helpful). A single rating
-  is a rough measure of how you were, so it is estimated from the four days before it as well (which
-  also stands in for a day you did not log). If you record when you rated your pain and when the
+  day tends to be followed by another, which would make any exercise look helpful). How much of
+  a day's pain carries over to the next is learned from your whole diary, allowing for a single
+  rating being a rough measure of how you were; a day you did not log is estimated from the four
+  days before it. If you record when you rated your pain and when the
   session started, or your pain before the session, backcare uses the pain **before** the
   exercise, both on the day of the exercise and on the day after;
 - **the other exercise types** you did, and yesterday's sessions (carry-over);

@@ -10,10 +10,13 @@ Method (docs/insights-method.md has the validation tables):
 * One regression per lag, with every other type, the previous day's sessions (carry-over), day
   of week and a linear trend, and the pain of day t measured *before* that day's exercise (see
   ``backcare.analysis.diary``): people exercise on their better days and pain is autocorrelated.
-* A single 0-10 rating is a noisy measure of how the person was, and adjusting for a noisy
-  measure leaves part of the confounding in place (a bias that does not shrink as the diary
-  grows). So day t's pain is instrumented by the four ratings before it (two-stage least squares;
-  a missing earlier rating is filled with the mean and flagged, so the row is kept).
+* A single 0-10 rating is a noisy measure of how the person was, and a coefficient fitted to a noisy
+  measure is pulled toward 0, which leaves part of the better-day effect in place (a bias that
+  does not shrink as the diary grows). So the coefficient is not fitted in the regression: it is
+  the persistence of the pain behind the ratings, ``phi ** lag``, estimated from the whole diary by
+  an ARMA(1, 1) model of the ratings (``backcare.analysis.persistence``), and the regression is of
+  pain(t + lag) - phi ** lag * baseline(t). Its standard errors add the persistence's own
+  uncertainty (delta method).
 * A day t with no usable rating still gives a row when day t + lag was logged: its baseline is
   the least-squares prediction from everything known before the exercise (the earlier ratings,
   that day's and the day before's sessions, weekday, trend), flagged; what the prediction misses
@@ -40,20 +43,22 @@ import pandas as pd
 from scipy import special  # the t quantile without loading scipy.stats (0.45 s)
 
 from backcare.analysis.diary import Diary, build_diary
-from backcare.analysis.intervals import iv_fit, one_blas_thread, t_interval
+from backcare.analysis.intervals import ols_fit, one_blas_thread, t_interval
+from backcare.analysis.persistence import pain_persistence
 
 VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data")
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
 METHOD_VERSION = (
-    "effects-6 (2SLS: pain before the exercise instrumented by the four earlier ratings, an unlogged "
-    "day's baseline predicted; carry-over, weekday, trend; Newey-West SE with Andrews' data-chosen "
-    "bandwidth, t critical values; no same-day verdicts; the outcome is pain before that day's exercise)"
+    "effects-7 (least squares of pain before the exercise on day t + lag less phi ** lag times pain "
+    "before the exercise on day t, phi the persistence of the pain behind the ratings from an ARMA(1, 1) "
+    "fit; an unlogged day's baseline predicted; carry-over, weekday, trend; Newey-West SE with Andrews' "
+    "data-chosen bandwidth plus the persistence's uncertainty, t critical values; no same-day verdicts)"
 )
 SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
     "the exercise does cannot be told apart"
 )
-INSTRUMENT_LAGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t instrument its baseline
+EARLIER_RATINGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t predict an unlogged day's baseline
 SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
 SIGNATURE_POINTS = 0.7  # ... and at least this big, and bigger than the next-day estimate
 
@@ -122,23 +127,28 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.weekday[t])])
 
 
-def _fit(diary: Diary, rows: _Rows, cols: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fit(diary: Diary, rows: _Rows, cols: list[int], lag: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Estimates, standard errors and 95% critical values for the chosen types. A type's Student t
     degrees of freedom are at most its days with it minus one: a rarely done type's estimate rests
     on its few days, whatever the diary's length."""
-    instruments = np.column_stack(
-        [np.column_stack(_filled(_lagged(diary.pain, rows.t, back))) for back in INSTRUMENT_LAGS]
-    )
     exog = _design(diary, rows.t, rows.done, cols)
     baseline, unlogged = rows.baseline, np.isnan(rows.baseline)
     if unlogged.any():
-        known = np.column_stack([exog, instruments])
+        earlier = np.column_stack(
+            [np.column_stack(_filled(_lagged(diary.pain, rows.t, back))) for back in EARLIER_RATINGS]
+        )
+        known = np.column_stack([exog, earlier])
         logged = known[~unlogged]  # least squares by its normal equations (a few dozen columns)
         fit = np.linalg.pinv(logged.T @ logged) @ (logged.T @ baseline[~unlogged])
         baseline = np.where(unlogged, known @ fit, baseline)
         exog = np.column_stack([exog, unlogged])
+    carried, carried_se = pain_persistence(diary.baseline, diary.weekday, diary.days[-1].date()).over(lag)
     k = len(cols)
-    beta, se, df = iv_fit(rows.outcome, exog, baseline, instruments, se_of=slice(1, 1 + k))
+    beta, se, df = ols_fit(rows.outcome - carried * baseline, exog, se_of=slice(1, 1 + k))
+    # The persistence is estimated too: an error e in it moves each estimate by -e times the
+    # baseline's own difference on days with the type (its coefficient on the same regressors).
+    on_days = (np.linalg.pinv(exog.T @ exog) @ (exog.T @ baseline))[1 : 1 + k]
+    se = np.sqrt(se**2 + (on_days * carried_se) ** 2)
     days_with = rows.done[:, cols].sum(axis=0)
     return (
         beta[1 : 1 + k],
@@ -155,9 +165,9 @@ def same_day(diary: Diary, cols: list[int]) -> tuple[np.ndarray, np.ndarray]:
     if len(t) < 10:
         return np.zeros(len(cols)), np.zeros(len(cols))
     previous, missing = _filled(diary.pain[t - 1])
-    exog = np.column_stack([_design(diary, t, diary.done[t], cols), missing])
+    exog = np.column_stack([_design(diary, t, diary.done[t], cols), missing, previous])
     k = len(cols)
-    beta, se, _df = iv_fit(diary.pain[t], exog, previous, previous, se_of=slice(1, 1 + k))
+    beta, se, _df = ols_fit(diary.pain[t], exog, se_of=slice(1, 1 + k))
     with np.errstate(divide="ignore", invalid="ignore"):
         return beta[1 : 1 + k], np.nan_to_num(beta[1 : 1 + k] / se)
 
@@ -259,11 +269,13 @@ def _details(diary: Diary, lag: int, th: Thresholds, same: _SameDay | None = Non
             "not enough variation: your pain ratings are all the same, so there is nothing to compare"
         ] * k
     else:
-        _estimate(diary, rows, th, out, same)
+        _estimate(diary, rows, lag, th, out, same)
     return pd.DataFrame(out, columns=DETAIL_COLUMNS)
 
 
-def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], same: _SameDay | None) -> None:
+def _estimate(
+    diary: Diary, rows: _Rows, lag: int, th: Thresholds, out: dict[str, list], same: _SameDay | None
+) -> None:
     """Refuse types without contrast, fit the rest and fill their estimates and verdicts in ``out``."""
     types = diary.types
     eligible = list(range(len(types)))
@@ -294,7 +306,7 @@ def _estimate(diary: Diary, rows: _Rows, th: Thresholds, out: dict[str, list], s
         out["reason"] = [r or why for r in out["reason"]]
         return
     kept = _Rows(rows.t[keep], rows.outcome[keep], rows.baseline[keep], rows.done[keep])
-    estimate, se, q = _fit(diary, kept, eligible)
+    estimate, se, q = _fit(diary, kept, eligible, lag)
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
     if untimed:
         same_est, z = same.result() if same is not None else same_day(diary, list(range(len(types))))

@@ -1,9 +1,9 @@
 """Intervals: the one Student t interval for a mean, and the regression fit behind Insights.
 
-The regression is two-stage least squares (instrumental variables) with a Newey-West (Bartlett)
-covariance whose bandwidth is chosen from the data (Andrews' AR(1) plug-in). The kernel is statsmodels' ``S_hac_simple``; the least-squares steps are NumPy for
-speed and are pinned against statsmodels' ``IV2SLS`` and ``OLS(cov_type="HAC")`` in
-tests/test_effects_model.py on the same data.
+The regression is least squares with a Newey-West (Bartlett) covariance whose bandwidth is chosen
+from the data (Andrews' AR(1) plug-in). The kernel is statsmodels' ``S_hac_simple``; the
+least-squares step is NumPy for speed and is pinned against statsmodels'
+``OLS(cov_type="HAC")`` in tests/test_effects_model.py on the same data.
 """
 
 from __future__ import annotations
@@ -53,40 +53,20 @@ def andrews_lags(scores: np.ndarray) -> int:
     return int(max(1, min(math.floor(bandwidth), len(scores) // 4)))
 
 
-def iv_fit(
-    y: np.ndarray,
-    exog: np.ndarray,
-    endog: np.ndarray,
-    instruments: np.ndarray,
-    se_of: slice = slice(None),
-    lags: int | None = None,
+def ols_fit(
+    y: np.ndarray, exog: np.ndarray, se_of: slice = slice(None), lags: int | None = None
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Two-stage least squares of ``y`` on ``[exog, endog]``, ``endog`` instrumented by
-    ``instruments`` (``exog`` instruments itself). Returns the coefficients, their HAC standard
-    errors (Bartlett kernel with ``lags`` lags, by default ``andrews_lags`` of the scores; small-sample
-    factor n/(n-p) as statsmodels' ``use_correction``) and the residual degrees of freedom. Columns
-    follow ``[exog, endog]``.
+    """Least squares of ``y`` on ``exog``. Returns the coefficients, their HAC standard errors
+    (Bartlett kernel with ``lags`` lags, by default ``andrews_lags`` of the scores; small-sample
+    factor n/(n-p) as statsmodels' ``use_correction``) and the residual degrees of freedom.
     ``se_of``: the coefficients whose standard errors are wanted (the kernel then runs on their
     few score columns instead of all of them: the same numbers, a fraction of the work)."""
-    # Every cross product both stages need is a block of one Gram matrix of [exog, instruments,
-    # endog, y]: one pass over the rows instead of one per stage.
-    n, q = exog.shape
-    instruments = instruments.reshape(n, -1)
-    m = instruments.shape[1]
-    stacked = np.column_stack([exog, instruments, endog, y])
-    gram = stacked.T @ stacked
-    a, e, out = slice(0, q + m), q + m, q + m + 1  # all instruments, endog, y
-    first = np.linalg.pinv(gram[a, a]) @ gram[a, e]
-    exog_fit = gram[:q, a] @ first  # exog' (all instruments @ first)
-    cross = np.block([[gram[:q, :q], exog_fit[:, None]], [exog_fit[None, :], first @ gram[a, a] @ first]])
-    bread = np.linalg.pinv(cross)  # (fitted' fitted)^-1, fitted = [exog, all instruments @ first]
-    beta = bread @ np.append(gram[:q, out], first @ gram[a, out])
-    resid = y - exog @ beta[:q] - endog * beta[q]
-    p = q + 1
+    n, p = exog.shape
+    bread = np.linalg.pinv(exog.T @ exog)
+    beta = bread @ (exog.T @ y)
+    resid = y - exog @ beta
     # bread @ S(scores) @ bread restricted to ``se_of`` is S of the scores projected on those rows
-    wanted = bread[se_of]
-    predicted = exog @ first[:q] + instruments @ first[q:]  # the endog's first-stage fit
-    projected = (exog @ wanted[:, :q].T + predicted[:, None] * wanted[:, q]) * resid[:, None]
+    projected = (exog @ bread[se_of].T) * resid[:, None]
     cov = S_hac_simple(projected, nlags=andrews_lags(projected) if lags is None else lags) * n / max(n - p, 1)
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), n - p
 

@@ -253,6 +253,7 @@ def _warm(path: str) -> None:
         rev = db.revision()
         for step in (
             lambda: importlib.import_module("backcare.analysis.effects"),  # SciPy, statsmodels
+            lambda: importlib.import_module("statsmodels.tsa.statespace.sarimax"),  # the persistence fit
             lambda: aggregates.checkins(db, path),
             lambda: aggregates.sessions(db, path),
             lambda: _insights(path, rev),
