@@ -119,9 +119,9 @@ the times are recorded.
 The 95% range accounts for pain being similar from one day to the next. We checked the method on
 simulated diaries with a known truth, in 16 conditions real diaries meet (noisy ratings
 over three years, ratings after sessions, flares, unlogged bad days, short diaries...): with an
-exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 1 and
+exercise that does nothing it said "lower" or "higher" pain in about 5 in 100 people (between 2 and
 6, depending on the condition). A real 1-point difference from exercising 3 times a week is found
-within 90 days in about 85 in 100 people; longer diaries find it more often.
+within 90 days in about 9 in 10 people; longer diaries find it more often.
 
 backcare says **not enough data** when there are fewer than {thresholds.min_rows} pairs of logged
 days, fewer than {thresholds.min_days_with} days with the exercise or without any exercise, all of
