@@ -102,6 +102,14 @@ def test_a_save_in_the_current_month_keeps_the_persistence_fit():
     assert not first["estimate"].equals(again["estimate"])  # the new day is in the regression
 
 
+def test_a_long_diary_barely_logged_last_year_is_fitted_whole():
+    pain = noisy_ar1(0.9, 0.5, 2 * WINDOW_DAYS, seed=3)
+    pain[WINDOW_DAYS - 40 :] = np.nan  # nothing logged in the last year and more
+    pain[-5:] = [4, 5, 4, 6, 5]
+    found = pain_persistence(pain, np.arange(len(pain)) % 7, date(2026, 3, 31))
+    assert abs(found.phi - 0.9) <= 3 * found.se and found.se < 0.1
+
+
 def test_the_persistence_of_a_diary_without_enough_ratings_is_a_cautious_default():
     weekday = np.arange(30) % 7
     few = np.full(30, np.nan)

@@ -16,7 +16,8 @@ unlogged days). Exercise days enter with the pain measured before the exercise (
 Which days: a diary of up to ``WINDOW_DAYS`` days and a month, all of them; a longer one, the
 ``WINDOW_DAYS`` days before the month of its last day. A save in the current month (almost every
 save) then leaves the fit as it was, and the kept fit answers at once; the window moves on at the
-start of each month, or when an older day changes.
+start of each month, or when an older day changes. A window with fewer than ``MIN_RATINGS``
+ratings (a long diary barely logged last year) gives way to the whole diary.
 """
 
 from __future__ import annotations
@@ -51,8 +52,11 @@ def pain_persistence(pain: np.ndarray, weekday: np.ndarray, last_day: date) -> P
     """The persistence of the pain behind the ratings ``pain`` (one value per calendar day up to
     ``last_day``, NaN when unlogged; ``weekday``: each day's day of the week, Monday 0). See the
     module docstring."""
+    pain = np.asarray(pain, dtype=float)
     window = window_of(len(pain), last_day)
-    pain = np.asarray(pain, dtype=float)[window]
+    if np.count_nonzero(~np.isnan(pain[window])) < MIN_RATINGS:  # a sparse last year: every day
+        window = slice(0, len(pain))
+    pain = pain[window]
     weekday = np.asarray(weekday)[window]
     return _fitted(pain.tobytes(), weekday.astype(np.int8).tobytes())
 
@@ -93,7 +97,7 @@ def _fitted(pain_bytes: bytes, weekday_bytes: bytes) -> Persistence:
             fit = SARIMAX(residual, order=(1, 0, 1), concentrate_scale=True).fit(disp=False)
             phi = float(fit.params[0])
             se = float(np.sqrt(fit.cov_params()[0, 0]))
-    except (ValueError, np.linalg.LinAlgError):
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):  # a fit that cannot be made
         return Persistence(0.0, FALLBACK_SE)
     if not math.isfinite(phi):
         return Persistence(0.0, FALLBACK_SE)
