@@ -2,7 +2,7 @@
 people (bench_effects_validity.py's scenarios).
 
 The engine (effects-7) does not fit the baseline's coefficient in the regression: it is the
-persistence of the pain behind the ratings, from an ARMA(1, 1) fit of the whole diary
+persistence of the pain behind the ratings, from a fit of the diary as AR(1) pain plus rating noise
 (analysis/persistence.py). The alternatives fit it in the regression: by two-stage least squares
 with the four earlier ratings and four missing-rating flags as instruments (effects-6), with the
 flags as ordinary controls or two earlier ratings only, with the k-class corrections of two-stage
@@ -96,7 +96,7 @@ def variant(kind: str = "2sls", lags: tuple[int, ...] = (1, 2, 3, 4), flags: str
     return fit
 
 
-ENGINE = "engine (effects-7: the persistence from an ARMA(1, 1) fit)"
+ENGINE = "engine (effects-7: the persistence from an AR(1)-plus-noise fit)"
 FITS: dict[str, Fit] = {
     ENGINE: effects._fit,
     "two-stage least squares (effects-6)": variant(),

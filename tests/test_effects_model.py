@@ -83,6 +83,27 @@ def test_the_persistence_is_the_pains_not_the_noisy_ratings(phi):
     assert naive < phi - 3 * found.se  # the ratings' own correlation would be far off
 
 
+def test_the_persistence_is_the_ar1_plus_noise_model_of_unobserved_components():
+    """SARIMAX (1, 0, 0) with measurement error is statsmodels' AR(1)-plus-irregular structural
+    model: the same persistence on the same ratings (less their mean, as the fit's trend removal
+    leaves them for a series without trend or weekday pattern)."""
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    pain = noisy_ar1(0.7, 0.8, 200, seed=11)
+    weekday = np.zeros(len(pain), dtype=int)  # no weekday pattern to remove: only the mean and trend
+    found = pain_persistence(pain, weekday, date(2026, 6, 30))
+    t = np.arange(len(pain)) / 365.0
+    logged = ~np.isnan(pain)
+    design = np.column_stack([np.ones(len(pain)), t])
+    residual = pain - design @ np.linalg.lstsq(design[logged], pain[logged], rcond=None)[0]
+    spread = float(np.nanvar(residual))
+    model = UnobservedComponents(residual, irregular=True, autoregressive=1)
+    reference = model.fit(start_params=[0.2 * spread, 0.5 * spread, 0.6], disp=False)
+    at = model.param_names.index("ar.L1")
+    assert found.phi == pytest.approx(reference.params[at], abs=2e-3)
+    assert found.se == pytest.approx(np.sqrt(reference.cov_params()[at, at]), rel=0.05)
+
+
 def test_a_save_in_the_current_month_keeps_the_persistence_fit():
     """A long diary's fit uses the year before the month of its last day: today's check-in (a new
     value, and a new day) leaves it as it was, so the page after a save does not fit again."""

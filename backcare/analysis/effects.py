@@ -14,7 +14,7 @@ Method (docs/insights-method.md has the validation tables):
   measure is pulled toward 0, which leaves part of the better-day effect in place (a bias that
   does not shrink as the diary grows). So the coefficient is not fitted in the regression: it is
   the persistence of the pain behind the ratings, ``phi ** lag``, estimated from the whole diary by
-  an ARMA(1, 1) model of the ratings (``backcare.analysis.persistence``), and the regression is of
+  a model of the ratings as AR(1) pain plus rating noise (``backcare.analysis.persistence``), and the regression is of
   pain(t + lag) - phi ** lag * baseline(t). Its standard errors add the persistence's own
   uncertainty (delta method).
 * A day t with no usable rating still gives a row when day t + lag was logged: its baseline is
@@ -50,7 +50,7 @@ VERDICTS = ("lower pain", "higher pain", "no clear difference", "not enough data
 API_COLUMNS = ["exercise_type", "estimate", "ci_low", "ci_high", "n_days_with", "n_days_without", "verdict"]
 METHOD_VERSION = (
     "effects-7 (least squares of pain before the exercise on day t + lag less phi ** lag times pain "
-    "before the exercise on day t, phi the persistence of the pain behind the ratings from an ARMA(1, 1) "
+    "before the exercise on day t, phi the persistence of the pain behind the ratings from an AR(1)-plus-noise "
     "fit; an unlogged day's baseline predicted; carry-over, weekday, trend; Newey-West SE with Andrews' "
     "data-chosen bandwidth plus the persistence's uncertainty, t critical values; no same-day verdicts)"
 )
