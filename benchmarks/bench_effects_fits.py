@@ -38,9 +38,12 @@ from tests.simulated_people import random_person, simulate
 Fit = Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]]
 
 
-def k_class(y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.ndarray, kind: str) -> tuple:
+def k_class(
+    y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.ndarray, kind: str, se_of: slice
+) -> tuple:
     """k-class estimate with a Newey-West covariance (as the engine's): kind 'ols' (k = 0), '2sls'
-    (k = 1), 'fuller' (LIML's k minus 1 / (n - columns of Z)) or 'nagar' (k = 1 + (L - 2) / n)."""
+    (k = 1), 'fuller' (LIML's k minus 1 / (n - columns of Z)) or 'nagar' (k = 1 + (L - 2) / n).
+    The bandwidth is chosen from the scores of the ``se_of`` coefficients, as effects-6 did."""
     x, z = np.column_stack([exog, endog]), np.column_stack([exog, instruments])
     n, p = x.shape
 
@@ -61,7 +64,8 @@ def k_class(y: np.ndarray, exog: np.ndarray, endog: np.ndarray, instruments: np.
     beta = bread @ xk.T @ y
     resid = y - x @ beta
     scores = xk * resid[:, None]
-    cov = bread @ S_hac_simple(scores, nlags=andrews_lags(scores)) @ bread.T * n / max(n - p, 1)
+    lags = andrews_lags(scores @ bread[se_of].T)
+    cov = bread @ S_hac_simple(scores, nlags=lags) @ bread.T * n / max(n - p, 1)
     return beta, np.sqrt(np.clip(np.diag(cov), 0, None)), n - p
 
 
@@ -84,8 +88,8 @@ def variant(kind: str = "2sls", lags: tuple[int, ...] = (1, 2, 3, 4), flags: str
             predicted = known @ np.linalg.lstsq(known[~unlogged], baseline[~unlogged], rcond=None)[0]
             baseline = np.where(unlogged, predicted, baseline)
             exog = np.column_stack([exog, unlogged])
-        beta, se, df = k_class(rows.outcome, exog, baseline, instruments, kind)
         k = len(cols)
+        beta, se, df = k_class(rows.outcome, exog, baseline, instruments, kind, slice(1, 1 + k))
         days_with = rows.done[:, cols].sum(axis=0)
         return (
             beta[1 : 1 + k],

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import math
-from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from backcare.analysis import effect_details, exercise_effects, lag_profile, persistence
-from backcare.analysis.intervals import andrews_lags, hac_lags, ols_fit, t_interval
-from backcare.analysis.persistence import (
-    FALLBACK_SE,
-    WINDOW_DAYS,
-    Persistence,
-    clear_fits,
-    pain_persistence,
-    window_of,
-)
+from backcare.analysis import effect_details, exercise_effects, lag_profile
+from backcare.analysis.intervals import andrews_lags, ols_fit, t_interval
 from tests.simulated_people import Person, simulate
 
 
@@ -31,6 +22,11 @@ def diary(seed: int = 3, **kw) -> tuple[pd.DataFrame, pd.DataFrame]:
     }
     settings.update(kw)
     return simulate(Person(**settings), np.random.default_rng(seed))
+
+
+def hac_lags(n: int) -> int:
+    """Newey-West's fixed rule (effects-4's bandwidth, a comparison here) floor(4 (n/100)^(2/9)) (at least 1): the same for any data."""
+    return max(1, math.floor(4 * (n / 100) ** (2 / 9)))
 
 
 def test_least_squares_with_hac_errors_matches_statsmodels_on_the_same_data():
@@ -55,89 +51,6 @@ def test_least_squares_with_hac_errors_matches_statsmodels_on_the_same_data():
     chosen = andrews_lags(scores @ np.linalg.pinv(x.T @ x)[1:3].T)
     ols = sm.OLS(y, x).fit(cov_type="HAC", cov_kwds={"maxlags": chosen, "use_correction": True})
     np.testing.assert_allclose(ols_fit(y, x, se_of=slice(1, 3))[1], ols.bse[1:3], rtol=1e-9)
-
-
-def noisy_ar1(phi: float, noise: float, days: int, seed: int) -> np.ndarray:
-    """Ratings of pain that is AR(1) with ``phi`` (innovations sd 1), seen through noise of sd
-    ``noise``, rounded, one day in ten unlogged."""
-    rng = np.random.default_rng(seed)
-    deviation = np.zeros(days)
-    for t in range(1, days):
-        deviation[t] = phi * deviation[t - 1] + rng.normal()
-    ratings = np.clip(np.round(5 + deviation + rng.normal(0, noise, days)), 0, 10)
-    return np.where(rng.random(days) < 0.1, np.nan, ratings)
-
-
-@pytest.mark.parametrize("phi", [0.8, 0.9])
-def test_the_persistence_is_the_pains_not_the_noisy_ratings(phi):
-    """Noise of sd 1 makes the ratings' own day-to-day correlation about a third lower than the
-    pain's (0.8 -> 0.59, 0.9 -> 0.76); the fit recovers the pain's within three standard errors,
-    where the ratings' own correlation is more than three away."""
-    pain = noisy_ar1(phi, 1.0, WINDOW_DAYS + 31, seed=int(phi * 10))  # every day in the window
-    weekday = np.arange(len(pain)) % 7
-    found = pain_persistence(pain, weekday, date(2026, 1, 31))
-    assert abs(found.phi - phi) <= 3 * found.se
-    assert 0.01 < found.se < 0.1
-    logged = ~np.isnan(pain[1:]) & ~np.isnan(pain[:-1])
-    naive = np.corrcoef(pain[1:][logged], pain[:-1][logged])[0, 1]
-    assert naive < phi - 3 * found.se  # the ratings' own correlation would be far off
-
-
-def test_the_persistence_is_the_ar1_plus_noise_model_of_unobserved_components():
-    """SARIMAX (1, 0, 0) with measurement error is statsmodels' AR(1)-plus-irregular structural
-    model: the same persistence on the same ratings (less their mean, as the fit's trend removal
-    leaves them for a series without trend or weekday pattern)."""
-    from statsmodels.tsa.statespace.structural import UnobservedComponents
-
-    pain = noisy_ar1(0.7, 0.8, 200, seed=11)
-    weekday = np.zeros(len(pain), dtype=int)  # no weekday pattern to remove: only the mean and trend
-    found = pain_persistence(pain, weekday, date(2026, 6, 30))
-    t = np.arange(len(pain)) / 365.0
-    logged = ~np.isnan(pain)
-    design = np.column_stack([np.ones(len(pain)), t])
-    residual = pain - design @ np.linalg.lstsq(design[logged], pain[logged], rcond=None)[0]
-    spread = float(np.nanvar(residual))
-    model = UnobservedComponents(residual, irregular=True, autoregressive=1)
-    reference = model.fit(start_params=[0.2 * spread, 0.5 * spread, 0.6], disp=False)
-    at = model.param_names.index("ar.L1")
-    assert found.phi == pytest.approx(reference.params[at], abs=2e-3)
-    assert found.se == pytest.approx(np.sqrt(reference.cov_params()[at, at]), rel=0.05)
-
-
-def test_a_save_in_the_current_month_keeps_the_persistence_fit():
-    """A long diary's fit uses the year before the month of its last day: today's check-in (a new
-    value, and a new day) leaves it as it was, so the page after a save does not fit again."""
-    assert window_of(300, date(2026, 11, 27)) == slice(0, 300)
-    assert window_of(3650, date(2026, 11, 27)) == slice(3650 - 27 - WINDOW_DAYS, 3650 - 27)
-    checkins, sessions = diary(seed=4, days=730)
-    clear_fits()
-    first = exercise_effects(checkins, sessions)
-    fits = persistence._fitted.cache_info().misses
-    today = checkins["date"].max() + pd.Timedelta(days=1)
-    if today.day == 1:  # a new month moves the window: keep the example within one month
-        checkins = checkins[checkins["date"] < checkins["date"].max()]
-        today = checkins["date"].max() + pd.Timedelta(days=1)
-    later = pd.concat([checkins, pd.DataFrame({"date": [today], "pain": [9]})], ignore_index=True)
-    again = exercise_effects(later, sessions)
-    assert persistence._fitted.cache_info().misses == fits
-    assert not first["estimate"].equals(again["estimate"])  # the new day is in the regression
-
-
-def test_a_long_diary_barely_logged_last_year_is_fitted_whole():
-    pain = noisy_ar1(0.9, 0.5, 2 * WINDOW_DAYS, seed=3)
-    pain[WINDOW_DAYS - 40 :] = np.nan  # nothing logged in the last year and more
-    pain[-5:] = [4, 5, 4, 6, 5]
-    found = pain_persistence(pain, np.arange(len(pain)) % 7, date(2026, 3, 31))
-    assert abs(found.phi - 0.9) <= 3 * found.se and found.se < 0.1
-
-
-def test_the_persistence_of_a_diary_without_enough_ratings_is_a_cautious_default():
-    weekday = np.arange(30) % 7
-    few = np.full(30, np.nan)
-    few[:10] = [3, 4, 5, 4, 3, 4, 5, 6, 5, 4]
-    assert pain_persistence(few, weekday, date(2026, 1, 30)) == Persistence(0.0, FALLBACK_SE)
-    assert pain_persistence(np.full(30, 4.0), weekday, date(2026, 1, 30)) == Persistence(0.0, FALLBACK_SE)
-    assert Persistence(0.5, 0.1).over(2) == (0.25, pytest.approx(0.1))
 
 
 @pytest.mark.parametrize("rho", [0.0, 0.5, 0.9])

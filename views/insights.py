@@ -104,7 +104,7 @@ the day after days **with no logged exercise**, using one regression that also a
 
 - **how you were before the exercise** that day (people exercise more on better days, and a good
   day tends to be followed by another, which would make any exercise look helpful). How much of
-  a day's pain carries over to the next is learned from your whole diary, allowing for a single
+  a day's pain carries over to the next is learned from your ratings, allowing for a single
   rating being a rough measure of how you were; a day you did not log is estimated from the four
   days before it. If you record when you rated your pain and when the
   session started, or your pain before the session, backcare uses the pain **before** the

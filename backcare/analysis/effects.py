@@ -13,7 +13,7 @@ Method (docs/insights-method.md has the validation tables):
 * A single 0-10 rating is a noisy measure of how the person was, and a coefficient fitted to a noisy
   measure is pulled toward 0, which leaves part of the better-day effect in place (a bias that
   does not shrink as the diary grows). So the coefficient is not fitted in the regression: it is
-  the persistence of the pain behind the ratings, ``phi ** lag``, estimated from the whole diary by
+  the persistence of the pain behind the ratings, ``phi ** lag``, estimated from the diary's ratings by
   a model of the ratings as AR(1) pain plus rating noise (``backcare.analysis.persistence``), and the regression is of
   pain(t + lag) - phi ** lag * baseline(t). Its standard errors add the persistence's own
   uncertainty (delta method).
@@ -57,6 +57,10 @@ METHOD_VERSION = (
 SAME_DAY_REASON = (
     "same-day comparisons are not estimated: on the same day, exercising on a better day and what "
     "the exercise does cannot be told apart"
+)
+PERSISTENCE_REASON = (
+    "your ratings are too scattered (too few days logged one after the other, or ratings that never "
+    "change) to tell how much of a day's pain carries over to the next, which this comparison needs"
 )
 EARLIER_RATINGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t predict an unlogged day's baseline
 SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...
@@ -127,10 +131,13 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.weekday[t])])
 
 
-def _fit(diary: Diary, rows: _Rows, cols: list[int], lag: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _fit(
+    diary: Diary, rows: _Rows, cols: list[int], carried: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Estimates, standard errors and 95% critical values for the chosen types. A type's Student t
     degrees of freedom are at most its days with it minus one: a rarely done type's estimate rests
-    on its few days, whatever the diary's length."""
+    on its few days, whatever the diary's length. ``carried``: the persistence over the lag and its
+    standard error (``Persistence.over``)."""
     exog = _design(diary, rows.t, rows.done, cols)
     baseline, unlogged = rows.baseline, np.isnan(rows.baseline)
     if unlogged.any():
@@ -142,9 +149,9 @@ def _fit(diary: Diary, rows: _Rows, cols: list[int], lag: int) -> tuple[np.ndarr
         fit = np.linalg.pinv(logged.T @ logged) @ (logged.T @ baseline[~unlogged])
         baseline = np.where(unlogged, known @ fit, baseline)
         exog = np.column_stack([exog, unlogged])
-    carried, carried_se = pain_persistence(diary.baseline, diary.weekday, diary.days[-1].date()).over(lag)
+    carried_by, carried_se = carried
     k = len(cols)
-    beta, se, df = ols_fit(rows.outcome - carried * baseline, exog, se_of=slice(1, 1 + k))
+    beta, se, df = ols_fit(rows.outcome - carried_by * baseline, exog, se_of=slice(1, 1 + k))
     # The persistence is estimated too: an error e in it moves each estimate by -e times the
     # baseline's own difference on days with the type (its coefficient on the same regressors).
     on_days = (np.linalg.pinv(exog.T @ exog) @ (exog.T @ baseline))[1 : 1 + k]
@@ -305,8 +312,12 @@ def _estimate(
         )
         out["reason"] = [r or why for r in out["reason"]]
         return
+    persistence = pain_persistence(diary.baseline, diary.weekday, diary.days[-1].date())
+    if persistence is None:
+        out["reason"] = [r or PERSISTENCE_REASON for r in out["reason"]]
+        return
     kept = _Rows(rows.t[keep], rows.outcome[keep], rows.baseline[keep], rows.done[keep])
-    estimate, se, q = _fit(diary, kept, eligible, lag)
+    estimate, se, q = _fit(diary, kept, eligible, persistence.over(lag))
     untimed = [j for j in eligible if diary.timed[diary.done[:, j]].mean() < 0.5]
     if untimed:
         same_est, z = same.result() if same is not None else same_day(diary, list(range(len(types))))

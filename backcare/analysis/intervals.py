@@ -31,11 +31,6 @@ def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, f
     return mean, mean - half, mean + half
 
 
-def hac_lags(n: int) -> int:
-    """Newey-West's fixed rule floor(4 (n/100)^(2/9)) (at least 1): the same for any data."""
-    return max(1, math.floor(4 * (n / 100) ** (2 / 9)))
-
-
 def andrews_lags(scores: np.ndarray) -> int:
     """Bartlett-kernel lags chosen from the data: Andrews (1991, Econometrica 59, 817-858) plug-in
     with an AR(1) fitted to each score column, bandwidth 1.1447 (alpha(1) n)^(1/3) with

@@ -1,4 +1,4 @@
-"""How much of a day's pain carries over to the next day, estimated from the whole diary.
+"""How much of a day's pain carries over to the next day, estimated from the diary's ratings.
 
 The Insights model compares the pain after days with and without exercise once the pain of the
 day itself is taken into account, because people exercise on their better days and pain carries
@@ -9,36 +9,39 @@ correlation would leave part of the better-day effect in place (a bias that does
 diary grows).
 
 Model: the ratings, less a constant, a linear trend and the day of the week, are pain that
-follows an AR(1) process plus rating noise that does not carry over (statsmodels' SARIMAX of
-order (1, 0, 0) with measurement error, fitted by maximum likelihood; the Kalman filter skips
-unlogged days; statsmodels' UnobservedComponents with an autoregressive and an irregular
-component is the same model and gives the same estimates, with a slower import). Its AR coefficient is the persistence. This
-is an ARMA(1, 1) whose noise cannot have a negative variance: an unconstrained ARMA(1, 1) fit was
-measured too, and on simulated diaries of 90 days its persistence was off by 0.19 on average
-(spread) and 0.08 too low, against 0.11 and 0.02 for this model.
+follows an AR(1) process plus rating noise that does not carry over, fitted by maximum likelihood;
+a Kalman filter skips unlogged days. Its AR coefficient is the persistence, and its standard
+error comes from the outer product of the per-day scores. This is statsmodels' SARIMAX of order
+(1, 0, 0) with measurement error (the same as UnobservedComponents' AR(1) plus irregular): the
+filter here is a few lines of scalar arithmetic, pinned against SARIMAX in
+tests/test_effects_model.py, because SARIMAX's import (SciPy's stats and statsmodels' state-space
+code, about 0.6 s and 58 MB) would slow the command line and the report. The same model as an
+unconstrained ARMA(1, 1) lets the noise variance go negative: on simulated 90-day diaries its
+persistence was 0.08 too low on average with a spread of 0.19, against 0.02 and 0.11 here.
 Exercise days enter with the pain measured before the exercise (``Diary.baseline``).
 
 Which days: a diary of up to ``WINDOW_DAYS`` days and a month, all of them; a longer one, the
 ``WINDOW_DAYS`` days before the month of its last day. A save in the current month (almost every
 save) then leaves the fit as it was, and the kept fit answers at once; the window moves on at the
-start of each month, or when an older day changes. A window with fewer than ``MIN_RATINGS``
-ratings (a long diary barely logged last year) gives way to the whole diary.
-"""
+start of each month, or when an older day changes. A window with fewer than ``MIN_PAIRS`` pairs of
+consecutive logged days, or whose ratings never vary, or whose fit fails, gives way to the last
+``FALLBACK_DAYS`` days up to the last one; when those cannot be fitted either there is no
+persistence, and the Insights model says why instead of guessing."""
 
 from __future__ import annotations
 
 import functools
 import math
-import warnings
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
 WINDOW_DAYS = 365  # a year: a precise enough fit (standard error about 0.06), about 13 ms
-MIN_RATINGS = 20  # fewer ratings in the window: the fit is not attempted
+FALLBACK_DAYS = 3 * 365  # the most a fit reads when the window is not enough
+MIN_PAIRS = 28  # pairs of consecutive logged days a fit needs
 BOUNDS = (-0.5, 0.98)  # a persistence outside these is clipped (pain that swings, or never settles)
-FALLBACK_SE = 0.15  # the standard error used when the fit cannot give one
+MAX_SE = (BOUNDS[1] - BOUNDS[0]) / 2  # a fit that says less than this says nothing: its error is capped
 
 
 @dataclass(frozen=True)
@@ -53,17 +56,17 @@ class Persistence:
         return self.phi**lag, abs(lag * self.phi ** (lag - 1)) * self.se
 
 
-def pain_persistence(pain: np.ndarray, weekday: np.ndarray, last_day: date) -> Persistence:
+def pain_persistence(pain: np.ndarray, weekday: np.ndarray, last_day: date) -> Persistence | None:
     """The persistence of the pain behind the ratings ``pain`` (one value per calendar day up to
-    ``last_day``, NaN when unlogged; ``weekday``: each day's day of the week, Monday 0). See the
-    module docstring."""
+    ``last_day``, NaN when unlogged; ``weekday``: each day's day of the week, Monday 0), or None
+    when the ratings cannot tell it. See the module docstring."""
     pain = np.asarray(pain, dtype=float)
-    window = window_of(len(pain), last_day)
-    if np.count_nonzero(~np.isnan(pain[window])) < MIN_RATINGS:  # a sparse last year: every day
-        window = slice(0, len(pain))
-    pain = pain[window]
-    weekday = np.asarray(weekday)[window]
-    return _fitted(pain.tobytes(), weekday.astype(np.int8).tobytes())
+    weekday = np.asarray(weekday).astype(np.int8)
+    for window in (window_of(len(pain), last_day), slice(max(0, len(pain) - FALLBACK_DAYS), len(pain))):
+        found = _fitted(pain[window].tobytes(), weekday[window].tobytes())
+        if found is not None:
+            return found
+    return None
 
 
 def window_of(days: int, last_day: date) -> slice:
@@ -80,37 +83,89 @@ def clear_fits() -> None:
 
 
 @functools.lru_cache(maxsize=8)  # the effects and the lag profile of one diary share one fit
-def _fitted(pain_bytes: bytes, weekday_bytes: bytes) -> Persistence:
+def _fitted(pain_bytes: bytes, weekday_bytes: bytes) -> Persistence | None:
     pain = np.frombuffer(pain_bytes, dtype=float)
     weekday = np.frombuffer(weekday_bytes, dtype=np.int8)
     logged = ~np.isnan(pain)
-    if logged.sum() < MIN_RATINGS:
-        return Persistence(0.0, FALLBACK_SE)
+    if np.count_nonzero(logged[1:] & logged[:-1]) < MIN_PAIRS:
+        return None
     t = np.arange(len(pain))
     design = np.column_stack(
         [np.ones(len(pain)), t / 365.0, (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)]
     )
     coef = np.linalg.lstsq(design[logged], pain[logged], rcond=None)[0]
     residual = pain - design @ coef
-    if np.nanstd(residual) < 1e-9:  # ratings that never vary (up to rounding in the fit)
-        return Persistence(0.0, FALLBACK_SE)
-    from statsmodels.tsa.statespace.sarimax import SARIMAX  # loads SciPy's stats (0.6 s)
+    if not np.isfinite(residual[logged]).all() or np.nanstd(residual) < 1e-9:  # ratings that never vary
+        return None
+    return ar1_plus_noise(residual)
 
-    spread = float(np.nanvar(residual))
+
+def ar1_plus_noise(values: np.ndarray) -> Persistence | None:
+    """Maximum-likelihood persistence of ``values`` (mean 0, NaN when unlogged) as an AR(1) process
+    seen through white noise, with its standard error (outer product of the per-day scores, as
+    statsmodels' SARIMAX (1, 0, 0) with measurement error gives by default); None when the fit fails."""
+    from scipy.optimize import minimize  # here: the trends pages never need it (0.1 s)
+
+    series = [float(v) for v in values]
+
+    def negative(params: np.ndarray) -> float:  # the likelihood with the innovations' variance profiled out
+        log_f, scaled, n = _filter(float(params[0]), float(params[1]), 1.0, series)
+        return 0.5 * (n * math.log(scaled / n) + log_f)
+
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence notes: the bounds below catch what matters
-            model = SARIMAX(residual, order=(1, 0, 0), measurement_error=True)
-            # persistence, rating noise, pain's own innovations (the default start needs every day)
-            fit = model.fit(start_params=[0.6, 0.2 * spread, 0.5 * spread], disp=False)
-            at = model.param_names.index("ar.L1")
-            phi = float(fit.params[at])
-            se = float(np.sqrt(fit.cov_params()[at, at]))
-    except (ValueError, ArithmeticError, np.linalg.LinAlgError):  # a fit that cannot be made
-        return Persistence(0.0, FALLBACK_SE)
-    if not math.isfinite(phi):
-        return Persistence(0.0, FALLBACK_SE)
+        fit = minimize(negative, x0=[0.6, 0.3], method="L-BFGS-B", bounds=[(-0.99, 0.995), (0.0, 50.0)])
+        phi, ratio = (float(v) for v in fit.x)
+        _, scaled, n = _filter(phi, ratio, 1.0, series)
+        se = _opg_se(np.array([phi, ratio * scaled / n, scaled / n]), series)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return None
+    if not (fit.success and math.isfinite(phi)):
+        return None
     low, high = BOUNDS
-    if not math.isfinite(se) or se <= 0 or not low < phi < high:
-        se = max(se, FALLBACK_SE) if math.isfinite(se) else FALLBACK_SE
+    se = min(se, MAX_SE) if math.isfinite(se) else MAX_SE
     return Persistence(min(max(phi, low), high), se)
+
+
+def _opg_se(theta: np.ndarray, series: list[float]) -> float:
+    """Standard error of phi at the full parameters ``theta`` (phi, noise variance, innovations'
+    variance): the inverse of the outer product of the per-day scores (central differences)."""
+    scores = []
+    for k in range(3):
+        step = np.zeros(3)
+        step[k] = 1e-5 * max(abs(theta[k]), 1e-3)
+        plus: list[float] = []
+        minus: list[float] = []
+        up, down = theta + step, theta - step
+        _filter(float(up[0]), float(up[1]), float(up[2]), series, plus)
+        _filter(float(down[0]), float(down[1]), float(down[2]), series, minus)
+        scores.append((np.array(minus) - np.array(plus)) / (4 * step[k]))  # d/dk of -0.5 * term
+    g = np.column_stack(scores)
+    return math.sqrt(max(float(np.linalg.pinv(g.T @ g)[0, 0]), 0.0))
+
+
+def _filter(
+    phi: float, noise: float, innovation: float, series: list[float], terms: list[float] | None = None
+) -> tuple[float, float, int]:
+    """One pass of the Kalman filter of AR(1) pain (``innovation`` variance) seen through noise
+    (``noise`` variance): the sums of log F and v^2 / F over logged days (F: the prediction's
+    variance, v: its error) and their count; ``terms`` receives each day's log F + v^2 / F."""
+    state, variance = 0.0, innovation / (1.0 - phi * phi)
+    log_f = scaled = 0.0
+    n = 0
+    log = math.log
+    for value in series:
+        if value == value:  # logged (NaN is not equal to itself)
+            f = variance + noise
+            error = value - state
+            term_log, term_scaled = log(f), error * error / f
+            log_f += term_log
+            scaled += term_scaled
+            n += 1
+            if terms is not None:
+                terms.append(term_log + term_scaled)
+            gain = variance / f
+            state += gain * error
+            variance -= gain * variance
+        state *= phi
+        variance = phi * phi * variance + innovation
+    return log_f, scaled, n

@@ -255,10 +255,6 @@ def _warm(path: str) -> None:
             lambda: importlib.import_module("backcare.analysis.effects"),  # SciPy, statsmodels
             lambda: aggregates.checkins(db, path),
             lambda: aggregates.sessions(db, path),
-            # the Insights persistence fit's model (only Insights needs it), in two parts of about
-            # 0.3 s each: a page clicked meanwhile waits for at most one of them
-            lambda: importlib.import_module("scipy.stats"),
-            lambda: importlib.import_module("statsmodels.tsa.statespace.sarimax"),
             lambda: _insights(path, rev),
         ):
             wait_for_a_pause(quiet=0.0)
