@@ -136,3 +136,19 @@ def test_an_uninformative_fit_has_its_error_capped_not_claimed():
     is capped at half the range a persistence may take, so the interval widens by a bounded term."""
     found = ar1_plus_noise(noisy_ar1(0.05, 1.5, 120, seed=2) - 5)
     assert found is not None and found.se <= MAX_SE
+
+
+def test_ratings_that_barely_change_claim_no_precision():
+    """A year rated 4 but for one day: the scores cannot tell the parameters apart. The standard error
+    is the cap, not the near-zero an unscaled inverse gives; a rescaled diary has the same error."""
+    flat = np.full(400, 4.0)
+    flat[189] = 5.0
+    found = pain_persistence(flat, np.arange(400) % 7, date(2026, 1, 30))
+    assert found is None or found.se == MAX_SE
+    ratings = noisy_ar1(0.7, 0.8, 365, seed=8)
+    values = ratings - np.nanmean(ratings)
+    small, large = ar1_plus_noise(values), ar1_plus_noise(values * 1e6)
+    assert small is not None and large is not None
+    assert large.phi == pytest.approx(small.phi, abs=1e-3)
+    assert large.se == pytest.approx(small.se, rel=0.02)
+    assert ar1_plus_noise(np.array([1.0, np.nan, 2.0])) is None  # two logged days: nothing to fit

@@ -59,8 +59,8 @@ SAME_DAY_REASON = (
     "the exercise does cannot be told apart"
 )
 PERSISTENCE_REASON = (
-    "your ratings are too scattered (too few days logged one after the other, or ratings that never "
-    "change) to tell how much of a day's pain carries over to the next, which this comparison needs"
+    "your ratings cannot tell how much of a day's pain carries over to the next, which this comparison "
+    "needs (too few days logged one after the other in the last three years, or ratings that barely change)"
 )
 EARLIER_RATINGS = (1, 2, 3, 4)  # the ratings 1-4 days before day t predict an unlogged day's baseline
 SIGNATURE_Z = 2.58  # the same-day association must be this clear (|z|, 1% two-sided) ...

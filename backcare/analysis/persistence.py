@@ -107,6 +107,8 @@ def ar1_plus_noise(values: np.ndarray) -> Persistence | None:
     from scipy.optimize import minimize  # here: the trends pages never need it (0.1 s)
 
     series = [float(v) for v in values]
+    if sum(v == v for v in series) < 3:  # fewer than three logged days: nothing to fit
+        return None
 
     def negative(params: np.ndarray) -> float:  # the likelihood with the innovations' variance profiled out
         log_f, scaled, n = _filter(float(params[0]), float(params[1]), 1.0, series)
@@ -128,11 +130,13 @@ def ar1_plus_noise(values: np.ndarray) -> Persistence | None:
 
 def _opg_se(theta: np.ndarray, series: list[float]) -> float:
     """Standard error of phi at the full parameters ``theta`` (phi, noise variance, innovations'
-    variance): the inverse of the outer product of the per-day scores (central differences)."""
+    variance): the inverse of the outer product of the per-day scores (central differences); inf
+    when the scores cannot tell the parameters apart."""
     scores = []
+    floors = (1e-3, 1e-3 * theta[2], 1e-3 * theta[2])  # the variances' steps scale with the data
     for k in range(3):
         step = np.zeros(3)
-        step[k] = 1e-5 * max(abs(theta[k]), 1e-3)
+        step[k] = 1e-5 * max(abs(theta[k]), floors[k])
         plus: list[float] = []
         minus: list[float] = []
         up, down = theta + step, theta - step
@@ -140,7 +144,15 @@ def _opg_se(theta: np.ndarray, series: list[float]) -> float:
         _filter(float(down[0]), float(down[1]), float(down[2]), series, minus)
         scores.append((np.array(minus) - np.array(plus)) / (4 * step[k]))  # d/dk of -0.5 * term
     g = np.column_stack(scores)
-    return math.sqrt(max(float(np.linalg.pinv(g.T @ g)[0, 0]), 0.0))
+    # phi has no unit and the variances the ratings' squared: scaled to unit columns first, and a
+    # direction the data cannot tell (a near-singular product) means no precision, never a tiny error
+    norms = np.linalg.norm(g, axis=0)
+    if not (np.isfinite(norms).all() and (norms > 0).all()):
+        return math.inf
+    product = (g / norms).T @ (g / norms)
+    if np.linalg.cond(product) > 1e10:
+        return math.inf
+    return math.sqrt(max(float(np.linalg.inv(product)[0, 0]), 0.0)) / float(norms[0])
 
 
 def _filter(
