@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
 
+from backcare import demo
 from backcare.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +25,14 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     st.cache_resource.clear()
     st.cache_data.clear()
     return path
+
+
+def demo_store(path: Path, days: int, seed: int, end: date) -> Iterator[Store]:
+    """An open Store on a new demo diary of ``days`` days ending on ``end`` (for a fixture to yield from)."""
+    s = Store(path)
+    demo.write_demo(s, days, seed, end=end)
+    yield s
+    s.close()
 
 
 @pytest.fixture

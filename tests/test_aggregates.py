@@ -4,6 +4,7 @@ on a page after an edit of an old week and a recent one. Correctness only; timin
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from backcare.store import (
     save_checkin,
     sessions_frame,
 )
-from tests.conftest import APP
+from tests.conftest import APP, demo_store
 from tests.test_after_save import values
 
 END = date(2026, 3, 15)  # fixed: the blocks a range covers never depend on today's date
@@ -44,12 +45,9 @@ RANGES = [(None, None), (END - timedelta(days=90), END), (OLD - timedelta(days=1
 
 
 @pytest.fixture
-def diary(tmp_path: Path) -> Store:
+def diary(tmp_path: Path) -> Iterator[Store]:
     """400 demo days."""
-    store = Store(tmp_path / "diary.db")
-    demo.write_demo(store, 400, 3, end=END)
-    yield store
-    store.close()
+    yield from demo_store(tmp_path / "diary.db", 400, 3, END)
 
 
 def assert_all_equal(cache: aggregates.BlockCache, store: Store) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from backcare.store import (
     save_checkin,
     sessions_frame,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, demo_store
 from tests.restore_helpers import mutate
 
 END = date(2026, 3, 15)
@@ -53,11 +54,8 @@ def moved(before: dict, after: dict) -> set[tuple[str, int]]:
 
 
 @pytest.fixture
-def diary(tmp_path: Path) -> Store:
-    store = Store(tmp_path / "diary.db")
-    demo.write_demo(store, 300, 2, end=END)
-    yield store
-    store.close()
+def diary(tmp_path: Path) -> Iterator[Store]:
+    yield from demo_store(tmp_path / "diary.db", 300, 2, END)
 
 
 def test_the_counts_follow_the_rows_and_each_write_moves_only_its_blocks(diary):

@@ -31,3 +31,8 @@ def week_start(days: pd.Series | pd.DatetimeIndex) -> pd.Series | pd.DatetimeInd
     """The Monday that starts each day's week (days are midnight Timestamps)."""
     weekday = days.day_of_week if isinstance(days, pd.DatetimeIndex) else days.dt.day_of_week
     return days - pd.to_timedelta(np.asarray(weekday), unit="D")
+
+
+def weekday_dummies(weekday: np.ndarray) -> np.ndarray:
+    """One column per day of the week but Monday (0): 1.0 on that day (the regressions' weekday)."""
+    return (np.asarray(weekday)[:, None] == np.arange(1, 7)[None, :]).astype(float)

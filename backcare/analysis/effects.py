@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import special  # the t quantile without loading scipy.stats (0.45 s)
 
+from backcare.analysis.dates import weekday_dummies
 from backcare.analysis.diary import Diary, build_diary
 from backcare.analysis.intervals import ols_fit, one_blas_thread, t_interval
 from backcare.analysis.persistence import pain_persistence
@@ -81,10 +82,6 @@ class Thresholds:
 
 
 DEFAULT_THRESHOLDS = Thresholds()
-
-
-def _dow(weekday: np.ndarray) -> np.ndarray:
-    return (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)
 
 
 def _filled(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,7 +125,9 @@ def _design(diary: Diary, t: np.ndarray, done: np.ndarray, cols: list[int]) -> n
     carry = np.zeros((len(t), len(cols)))
     ok = t >= 1
     carry[ok] = diary.done[t[ok] - 1][:, cols]
-    return np.column_stack([np.ones(len(t)), done[:, cols], carry, t / 365.0, _dow(diary.weekday[t])])
+    return np.column_stack(
+        [np.ones(len(t)), done[:, cols], carry, t / 365.0, weekday_dummies(diary.weekday[t])]
+    )
 
 
 def _fit(

@@ -37,6 +37,8 @@ from datetime import date
 
 import numpy as np
 
+from backcare.analysis.dates import weekday_dummies
+
 WINDOW_DAYS = 365  # a year: a precise enough fit (standard error about 0.06), about 9 ms
 FALLBACK_DAYS = 3 * 365  # the most a fit reads when the window is not enough
 MIN_PAIRS = 28  # pairs of consecutive logged days a fit needs
@@ -90,9 +92,7 @@ def _fitted(pain_bytes: bytes, weekday_bytes: bytes) -> Persistence | None:
     if np.count_nonzero(logged[1:] & logged[:-1]) < MIN_PAIRS:
         return None
     t = np.arange(len(pain))
-    design = np.column_stack(
-        [np.ones(len(pain)), t / 365.0, (weekday[:, None] == np.arange(1, 7)[None, :]).astype(float)]
-    )
+    design = np.column_stack([np.ones(len(pain)), t / 365.0, weekday_dummies(weekday)])
     coef = np.linalg.lstsq(design[logged], pain[logged], rcond=None)[0]
     residual = pain - design @ coef
     if not np.isfinite(residual[logged]).all() or np.nanstd(residual) < 1e-9:  # ratings that never vary
